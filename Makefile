@@ -1,0 +1,44 @@
+# Two commands do all the set-up: `make run` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+LOCALE_DIRS := locale accounts/locale safety/locale
+
+.PHONY: run test install compilemessages makemessages lint bench worker
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when requirements.txt changes.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# .mo files are build output: compiled with Babel, so a machine without gettext tools works too.
+compilemessages: install
+	@for dir in $(LOCALE_DIRS); do \
+		[ -d $$dir ] && $(BIN)/pybabel compile --statistics -D django -d $$dir || exit 1; \
+	done
+
+# For developers, after changing strings (needs GNU gettext: apt-get install gettext).
+makemessages: install
+	$(BIN)/python manage.py makemessages -l hi --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=bench
+
+run: compilemessages
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: compilemessages
+	DISK_CACHE_DIR=$(CURDIR)/.cache/test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# A Celery worker for production-like runs: needs CELERY_BROKER_URL (and DATABASE_URL).
+worker: install
+	$(BIN)/celery -A kesco_lookup worker --loglevel=INFO --concurrency=2

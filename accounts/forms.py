@@ -1,0 +1,35 @@
+"""Forms that parse what a consumer sends to the lookup."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.normalise import normalise_mobile_last4, normalise_old_account_number
+
+
+class LookupForm(forms.Form):
+    # Generous max_length: people paste numbers with spaces and dashes; the normaliser decides.
+    old_account_number = forms.CharField(
+        label=_("Old account number"),
+        max_length=40,
+        help_text=_("The number on your bills before the upgrade, usually 8 digits."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": _("Please enter your account number."),
+            "max_length": _("This is too long for an account number."),
+        },
+    )
+    mobile_last4 = forms.CharField(
+        label=_("Last 4 digits of your registered mobile number"),
+        max_length=20,
+        help_text=_("We ask this so that people who know only your old account number cannot see your new one."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "4"}),
+        error_messages={"required": _("Please enter exactly the last 4 digits of your registered mobile number.")},
+    )
+
+    def clean_old_account_number(self) -> str:
+        return normalise_old_account_number(self.cleaned_data["old_account_number"])
+
+    def clean_mobile_last4(self) -> str:
+        return normalise_mobile_last4(self.cleaned_data["mobile_last4"])

@@ -1,0 +1,34 @@
+"""load_demo: demo mappings, the official registry and the safety rules. Safe to run again."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.demo import EXAMPLES, demo_mappings
+from accounts.models import AccountMapping
+from safety.demo import load_safety_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demo data: a few thousand invented account mappings, the official payment channels "
+        "and the 'KESCO never...' rules (all marked as demo data for staff to verify). Running it "
+        "again adds nothing twice and never overwrites a mapping that already exists."
+    )
+
+    def handle(self, *args: object, **options: object) -> None:
+        with transaction.atomic():
+            before = AccountMapping.objects.count()
+            AccountMapping.objects.bulk_create(demo_mappings(), ignore_conflicts=True, batch_size=1000)
+            added = AccountMapping.objects.count() - before
+            contacts, rules = load_safety_demo()
+        self.stdout.write(f"Account mappings added: {added} (total {before + added}).")
+        self.stdout.write(f"Official contacts: {contacts}. Safety rules: {rules}.")
+        self.stdout.write("Try these on http://127.0.0.1:8000/ (old number / last 4 of mobile -> result):")
+        for example in EXAMPLES:
+            mobile = example.mobile_last4 or "any"
+            self.stdout.write(
+                f"  {example.old_account_number} / {mobile} -> {example.new_account_number} ({example.what_it_shows})"
+            )
+        self.stdout.write("  2100000001 / 4321 -> 'this is already your new number'")

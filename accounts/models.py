@@ -1,0 +1,29 @@
+"""The old-to-new account number mapping that the lookup answers from."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountMapping(models.Model):
+    # Both numbers are unique and indexed by their constraints: the lookup is one exact match on
+    # either column (a consumer may type the new number into the old field).
+    old_account_number = models.CharField(_("old account number"), max_length=12, unique=True)
+    new_account_number = models.CharField(_("new account number"), max_length=12, unique=True)
+    consumer_name = models.CharField(_("consumer name"), max_length=200, blank=True)
+    division = models.CharField(_("division"), max_length=100, blank=True)
+    # Data minimisation: only the last four digits of the registered mobile are ever stored. They
+    # are the second factor of the lookup, not a way to reach the consumer.
+    mobile_last4 = models.CharField(_("last 4 digits of registered mobile"), max_length=4, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("account mapping")
+        verbose_name_plural = _("account mappings")
+        ordering = ("old_account_number",)
+
+    def __str__(self) -> str:
+        # Shown in the admin to staff only; never logged.
+        return f"{self.old_account_number} → {self.new_account_number}"

@@ -1,0 +1,138 @@
+"""The consumer lookup: a page and a JSON API with the same rules and limits."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.forms import LookupForm
+from accounts.limits import (
+    Limited,
+    LimiterUnavailable,
+    lookup_account_failure_record,
+    lookup_account_limit_hit,
+    lookup_ip_limit_hit,
+)
+from accounts.selectors import LookupResult, Outcome, mapping_lookup
+from safety.selectors import payment_channels_list
+
+logger = logging.getLogger(__name__)
+
+
+def _guarded_lookup(request: HttpRequest, form: LookupForm) -> LookupResult | Limited:
+    """Run a valid form's lookup behind the per-account failure limit."""
+    account_number = form.cleaned_data["old_account_number"]
+    limited = lookup_account_limit_hit(request, account_number)
+    if limited:
+        return limited
+    result = mapping_lookup(account_number=account_number, mobile_last4=form.cleaned_data["mobile_last4"])
+    if result.outcome is Outcome.NO_MATCH:
+        lookup_account_failure_record(request, account_number)
+    logger.info("lookup outcome=%s", result.outcome.value)
+    return result
+
+
+def _limited_page(request: HttpRequest, limited: Limited) -> HttpResponse:
+    response = render(request, "429.html", {"retry_after_minutes": limited.retry_after_minutes}, status=429)
+    response["Retry-After"] = str(limited.retry_after_seconds)
+    return response
+
+
+def _unavailable_page(request: HttpRequest) -> HttpResponse:
+    response = render(request, "503.html", status=503)
+    response["Retry-After"] = "120"
+    return response
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/home.html", {"form": LookupForm(), "payment_channels": payment_channels_list()})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lookup(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        # Numbers never travel in a URL; a GET here (a refresh, a language switch) starts over.
+        return HttpResponseRedirect(reverse("accounts:home"))
+    try:
+        limited = lookup_ip_limit_hit(request)
+        if limited:
+            return _limited_page(request, limited)
+        form = LookupForm(request.POST)
+        if not form.is_valid():
+            return render(request, "accounts/home.html", {"form": form, "payment_channels": payment_channels_list()})
+        result = _guarded_lookup(request, form)
+    except LimiterUnavailable:
+        return _unavailable_page(request)
+    if isinstance(result, Limited):
+        return _limited_page(request, result)
+    return render(
+        request,
+        "accounts/result.html",
+        {
+            "result": result,
+            # A fresh, empty form: a miss looks the same whichever way it missed, and nothing
+            # typed is echoed back.
+            "form": LookupForm(),
+            "payment_channels": payment_channels_list(),
+        },
+    )
+
+
+def _json_error(code: str, message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": code, "message": message}, status=status)
+
+
+@csrf_exempt  # For the official app and chatbots: no session, no cookie, so no CSRF to defend.
+@never_cache
+@require_POST
+def api_lookup(request: HttpRequest) -> JsonResponse:
+    try:
+        limited = lookup_ip_limit_hit(request)
+        if limited:
+            response = _json_error("rate_limited", _("Too many attempts. Please try again later."), status=429)
+            response["Retry-After"] = str(limited.retry_after_seconds)
+            return response
+        try:
+            payload = json.loads(request.body or b"null")
+        except (ValueError, UnicodeDecodeError):
+            return _json_error("malformed", _("The request body must be JSON."), status=400)
+        if not isinstance(payload, dict):
+            return _json_error("malformed", _("The request body must be a JSON object."), status=400)
+        form = LookupForm(
+            {
+                key: payload.get(key)
+                for key in ("old_account_number", "mobile_last4")
+                if isinstance(payload.get(key), str)
+            }
+        )
+        if not form.is_valid():
+            errors = {field: [str(message) for message in messages] for field, messages in form.errors.items()}
+            return JsonResponse({"error": "invalid", "fields": errors}, status=400)
+        result = _guarded_lookup(request, form)
+    except LimiterUnavailable:
+        return _json_error("unavailable", _("The lookup is paused for a moment. Please try again later."), status=503)
+    if isinstance(result, Limited):
+        response = _json_error("rate_limited", _("Too many attempts. Please try again later."), status=429)
+        response["Retry-After"] = str(result.retry_after_seconds)
+        return response
+    if result.outcome is Outcome.FOUND:
+        return JsonResponse(
+            {
+                "new_account_number": result.new_account_number,
+                "masked_name": result.masked_name,
+                "division": result.division,
+            }
+        )
+    if result.outcome is Outcome.ALREADY_NEW:
+        return JsonResponse({"new_account_number": result.new_account_number, "already_new": True})
+    return JsonResponse({"error": "no_match"}, status=404)

@@ -1,0 +1,229 @@
+"""Settings for the KESCO account lookup.
+
+Everything that differs between a laptop and production comes from the environment, read through
+the small helpers in ``kesco_lookup.env`` that raise ImproperlyConfigured on a bad value. With no
+environment at all the site runs on SQLite, a disk cache shared between processes and Celery in
+eager mode, so ``make run`` needs no services.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from kesco_lookup.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# "development" gives safe local defaults; "production" demands every secret and service explicitly.
+KESCO_ENV = env_str("KESCO_ENV", "development")
+if KESCO_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(f"KESCO_ENV must be 'development' or 'production'; got {KESCO_ENV!r}.")
+PRODUCTION = KESCO_ENV == "production"
+
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DJANGO_DEBUG must be off when KESCO_ENV=production.")
+
+SECRET_KEY = env_str(
+    "DJANGO_SECRET_KEY",
+    # Only ever used on a developer's machine: production refuses to start without its own key.
+    default=None if PRODUCTION else "development-only-insecure-key-do-not-use-in-production",
+    required=PRODUCTION,
+)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when KESCO_ENV=production.")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_ratelimit",
+    "accounts",
+    "safety",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "kesco_lookup.middleware.HindiFirstLocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "kesco_lookup.urls"
+WSGI_APPLICATION = "kesco_lookup.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "safety.context_processors.safety_rules",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------------
+# DATABASE_URL switches on PostgreSQL (postgres://user@host:5432/name); unset means SQLite.
+DATABASE_URL = env_str("DATABASE_URL", required=PRODUCTION)
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": BASE_DIR / "db.sqlite3",
+            # SQLite waits for a busy writer instead of failing at once (runserver + a shell, say).
+            "OPTIONS": {"timeout": 20},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache (also the rate-limit counters) ---------------------------------------------------------
+# REDIS_URL (or CACHE_URL) switches on Redis. Without it, a disk cache: shared by every process on
+# the machine and atomic on increment, which django-ratelimit needs (LocMem and the database cache
+# are neither).
+REDIS_URL = env_str("REDIS_URL") or env_str("CACHE_URL")
+if PRODUCTION and not REDIS_URL:
+    raise ImproperlyConfigured("REDIS_URL must be set when KESCO_ENV=production.")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "kesco"),
+            # Fail fast when Redis is down: the lookup then answers 503 (see accounts/limits.py).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "diskcache.DjangoCache",
+            "LOCATION": env_str("DISK_CACHE_DIR", str(BASE_DIR / ".cache" / "django")),
+            "TIMEOUT": 300,
+        }
+    }
+# django-ratelimit warns that Django's own Redis backend and diskcache are "not officially
+# supported": both give the atomic add/incr it relies on (see accounts/limits.py).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
+# --- Rate limits ----------------------------------------------------------------------------------
+# One named rule per purpose. Rates are django-ratelimit strings: count/period (s, m, h, d).
+RATE_LIMITS = {
+    # A consumer needs one or two tries; a family looking up a few connections a handful more.
+    "lookup_per_ip_minute": env_str("RATE_LOOKUP_PER_IP_MINUTE", "10/m"),
+    # Caps what one address can harvest in a day, even slowly, with lists of stolen old numbers.
+    "lookup_per_ip_day": env_str("RATE_LOOKUP_PER_IP_DAY", "100/d"),
+    # Failed tries on one old number, counted for every number typed (existing or not, so the limit
+    # itself reveals nothing). 5 an hour and 10 a day make guessing 10,000 mobile endings take years.
+    "lookup_failures_per_account_hour": env_str("RATE_LOOKUP_FAILURES_PER_ACCOUNT_HOUR", "5/h"),
+    "lookup_failures_per_account_day": env_str("RATE_LOOKUP_FAILURES_PER_ACCOUNT_DAY", "10/d"),
+}
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
+# The client address is REMOTE_ADDR. X-Forwarded-For is read only when the connecting peer is one
+# of these proxies (comma-separated addresses or networks, e.g. "10.0.0.5,10.1.0.0/16").
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+RATELIMIT_IP_META_KEY = "accounts.limits.client_ip"
+# A cache that cannot be reached counts as "limited": the lookup closes rather than open up to
+# unlimited guessing (see accounts/limits.py).
+RATELIMIT_FAIL_OPEN = False
+
+# --- Account numbers ------------------------------------------------------------------------------
+OLD_ACCOUNT_NUMBER_LENGTH = env_int("OLD_ACCOUNT_NUMBER_LENGTH", 8)
+# Odd legacy numbers exist: accept 6 to 12 digits in the old-number field.
+OLD_ACCOUNT_NUMBER_MIN_LENGTH = env_int("OLD_ACCOUNT_NUMBER_MIN_LENGTH", 6)
+OLD_ACCOUNT_NUMBER_MAX_LENGTH = env_int("OLD_ACCOUNT_NUMBER_MAX_LENGTH", 12)
+NEW_ACCOUNT_NUMBER_LENGTH = env_int("NEW_ACCOUNT_NUMBER_LENGTH", 10)
+
+# --- Celery ---------------------------------------------------------------------------------------
+# CELERY_BROKER_URL switches on a real worker. Without it tasks run in-process (eager), so the
+# embedded default works with no broker.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", required=PRODUCTION)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+# A task is acknowledged only when it finishes, and redelivered if its worker dies (kill -9): the
+# tasks are written to be safe to run twice.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 30 * 60)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 35 * 60)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- Languages ------------------------------------------------------------------------------------
+# Hindi first, whatever the browser asks for: most phones here ask for English by default, but
+# most consumers read Hindi first. English is one click away (a cookie, see the middleware).
+LANGUAGE_CODE = "hi"
+LANGUAGES = [("hi", "हिन्दी"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Kolkata"
+USE_TZ = True
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- Static files ---------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+# In development WhiteNoise serves straight from the source folders; production runs collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
+
+# --- Security -------------------------------------------------------------------------------------
+CSRF_FAILURE_VIEW = "kesco_lookup.views.csrf_failure"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 3600)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+
+# Uploads larger than this go to a temporary file, not memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- Logging --------------------------------------------------------------------------------------
+# Request lines never reach the logs with personal data: numbers only travel in POST bodies, and
+# django.request logs only the path. Our own loggers log ids and counts, never numbers or names.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+
+SITE_NAME = _("KESCO account number help")

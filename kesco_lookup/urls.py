@@ -1,0 +1,21 @@
+"""URL routes. No route carries an account number: numbers travel only in POST bodies."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("KESCO account lookup: staff")
+admin.site.site_title = _("KESCO staff")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("", include("safety.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", admin.site.urls),
+]
+
+handler404 = "kesco_lookup.views.page_not_found"
+handler500 = "kesco_lookup.views.server_error"

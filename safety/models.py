@@ -1,0 +1,123 @@
+"""What is official: KESCO's channels and contacts, and the "KESCO never..." rules.
+
+One registry (OfficialContact) holds every official website, number, sender ID, UPI ID, app and
+cash counter; the payment channels on the lookup page are the registry entries marked as such.
+Entries seeded by load_demo are demo data until a staff member verifies them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Bilingual:
+    """Pick the Hindi or English version of a field for the active language (Hindi as fallback)."""
+
+    def localised(self, field: str) -> str:
+        language = (get_language() or "hi")[:2]
+        value = getattr(self, f"{field}_{language}", "") if language in {"hi", "en"} else ""
+        return value or getattr(self, f"{field}_hi", "") or getattr(self, f"{field}_en", "")
+
+
+class OfficialContact(Bilingual, models.Model):
+    class Kind(models.TextChoices):
+        WEBSITE = "website", _("Website")
+        APP = "app", _("Mobile app")
+        CASH_COUNTER = "cash_counter", _("Cash counter")
+        UPI = "upi", _("UPI ID")
+        BBPS = "bbps", _("BBPS biller")
+        PHONE = "phone", _("Phone number")
+        SENDER_ID = "sender_id", _("SMS sender ID")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name_hi = models.CharField(_("name (Hindi)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    # The thing a consumer compares against: a URL or domain, a phone number, a sender ID, a UPI
+    # ID, a biller name, or a street address for a counter.
+    value = models.CharField(_("address, URL, number or ID"), max_length=300)
+    hours_hi = models.CharField(_("hours (Hindi)"), max_length=200, blank=True)
+    hours_en = models.CharField(_("hours (English)"), max_length=200, blank=True)
+    is_payment_channel = models.BooleanField(
+        _("shown as a payment channel"), default=False, help_text=_("Listed under 'Pay your bill only here'.")
+    )
+    display_order = models.PositiveIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_demo = models.BooleanField(
+        _("demo data, not yet verified"),
+        default=True,
+        help_text=_("Seeded for the demo. A staff member must check it against KESCO's records and then verify it."),
+    )
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # A stable key so that load_demo can update its own entries without duplicating them.
+    seed_key = models.SlugField(max_length=60, unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("official contact")
+        verbose_name_plural = _("official contacts (registry)")
+        ordering = ("display_order", "kind", "name_en")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name_en}"
+
+    @property
+    def name(self) -> str:
+        return self.localised("name")
+
+    @property
+    def hours(self) -> str:
+        return self.localised("hours")
+
+    @property
+    def is_link(self) -> bool:
+        return self.value.startswith("https://")
+
+
+class PaymentChannelManager(models.Manager["PaymentChannel"]):
+    def get_queryset(self) -> models.QuerySet[PaymentChannel]:
+        return super().get_queryset().filter(is_payment_channel=True)
+
+
+class PaymentChannel(OfficialContact):
+    """The registry entries shown to consumers as the places to pay: the same rows, not a copy."""
+
+    objects = PaymentChannelManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("payment channel")
+        verbose_name_plural = _("payment channels")
+
+    def save(self, *args, **kwargs) -> None:
+        self.is_payment_channel = True
+        super().save(*args, **kwargs)
+
+
+class SafetyRule(Bilingual, models.Model):
+    """One line of the "KESCO never..." list shown on every consumer page."""
+
+    text_hi = models.CharField(_("text (Hindi)"), max_length=300)
+    text_en = models.CharField(_("text (English)"), max_length=300)
+    display_order = models.PositiveIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+    seed_key = models.SlugField(max_length=60, unique=True, null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("'KESCO never...' rule")
+        verbose_name_plural = _("'KESCO never...' rules")
+        ordering = ("display_order", "id")
+
+    def __str__(self) -> str:
+        return self.text_en
+
+    @property
+    def text(self) -> str:
+        return self.localised("text")

@@ -1,0 +1,45 @@
+"""Shared fixtures: named test data, clean rate-limit counters, and the real-service gates.
+
+Tests marked `postgres` or `redis` need the real service. On a developer's machine without it
+they skip and say why; in CI (KESCO_REQUIRE_SERVICES=1) a missing service is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+REQUIRE_SERVICES = os.environ.get("KESCO_REQUIRE_SERVICES") == "1"
+
+
+def _missing(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (KESCO_REQUIRE_SERVICES=1: CI must run this test)")
+    pytest.skip(reason)
+
+
+def _redis_answers() -> bool:
+    if not settings.REDIS_URL:
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("postgres") and "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        _missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
+    if item.get_closest_marker("redis") and not _redis_answers():
+        _missing("needs Redis: set REDIS_URL=redis://... to a running server")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    # Rate-limit counters live in the cache; every test starts with none.
+    cache.clear()
