@@ -11,6 +11,8 @@ exactly what someone holding lists of stolen old numbers wants.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
 import logging
 import math
@@ -92,7 +94,10 @@ def _check(request: HttpRequest, rules: tuple[str, ...], key: str, *, increment:
         if usage["time_left"] == -1:
             # django-ratelimit's sign that the cache failed to count (RATELIMIT_FAIL_OPEN is off).
             raise LimiterUnavailable
-        if usage["should_limit"]:
+        # A counting check is over once it passes the limit; a peek (increment=False) is over
+        # once the limit is reached, because the attempt it guards has not been counted yet.
+        over = usage["should_limit"] if increment else usage["count"] >= usage["limit"]
+        if over:
             limited = Limited(retry_after_seconds=max(1, int(usage["time_left"])))
             if worst is None or limited.retry_after_seconds > worst.retry_after_seconds:
                 worst = limited

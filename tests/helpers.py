@@ -1,0 +1,32 @@
+"""Named builders for test data: who is who in the lookup tests."""
+
+from __future__ import annotations
+
+from accounts.models import AccountMapping
+
+
+def make_mapping(
+    old: str = "12345678",
+    new: str = "9912345678",
+    *,
+    name: str = "Ramesh Kumar",
+    division: str = "Kidwai Nagar",
+    mobile_last4: str = "4321",
+) -> AccountMapping:
+    return AccountMapping.objects.create(
+        old_account_number=old,
+        new_account_number=new,
+        consumer_name=name,
+        division=division,
+        mobile_last4=mobile_last4,
+    )
+
+
+def ramesh() -> AccountMapping:
+    """A consumer with a mobile on file: old 12345678, mobile ending 4321, new 9912345678."""
+    return make_mapping()
+
+
+def anita_without_mobile() -> AccountMapping:
+    """A consumer whose record has no mobile: no lookup can ever match her."""
+    return make_mapping("22223333", "9922223333", name="Anita Sharma", mobile_last4="")

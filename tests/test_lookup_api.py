@@ -1,0 +1,92 @@
+"""POST /api/v1/lookup: the same rules and limits as the page, for the official app and chatbots."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from tests.helpers import anita_without_mobile, ramesh
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/lookup"
+
+
+def call_api(client, body, **extra):
+    data = body if isinstance(body, (str, bytes)) else json.dumps(body)
+    return client.post(API, data, content_type="application/json", **extra)
+
+
+def test_it_returns_the_new_number_masked_name_and_division():
+    ramesh()
+    response = call_api(Client(), {"old_account_number": "1234 5678", "mobile_last4": "4321"})
+    assert response.status_code == 200
+    assert response.json() == {
+        "new_account_number": "9912345678",
+        "masked_name": "R***** K****",
+        "division": "Kidwai Nagar",
+    }
+
+
+def test_it_needs_no_csrf_token_and_sets_no_cookie():
+    ramesh()
+    client = Client(enforce_csrf_checks=True)
+    response = call_api(client, {"old_account_number": "12345678", "mobile_last4": "4321"})
+    assert response.status_code == 200
+    assert not response.cookies
+
+
+def test_it_answers_every_kind_of_miss_with_the_same_404():
+    ramesh()
+    anita_without_mobile()
+    client = Client()
+    bodies = [
+        call_api(client, {"old_account_number": "87654321", "mobile_last4": "4321"}),
+        call_api(client, {"old_account_number": "12345678", "mobile_last4": "9999"}),
+        call_api(client, {"old_account_number": "22223333", "mobile_last4": "4321"}),
+        call_api(client, {"old_account_number": "9912345678", "mobile_last4": "0000"}),
+    ]
+    assert {r.status_code for r in bodies} == {404}
+    assert {r.content for r in bodies} == {b'{"error": "no_match"}'}
+
+
+def test_it_says_when_the_number_is_already_the_new_one():
+    ramesh()
+    response = call_api(Client(), {"old_account_number": "9912345678", "mobile_last4": "4321"})
+    assert response.status_code == 200
+    assert response.json() == {"new_account_number": "9912345678", "already_new": True}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        b"\xff\xfe",
+        "[1, 2]",
+        "null",
+        {"old_account_number": "12345678"},
+        {"old_account_number": "abc", "mobile_last4": "4321"},
+        {"old_account_number": 12345678, "mobile_last4": 4321},
+    ],
+)
+def test_it_answers_malformed_input_with_400_and_a_message(body):
+    response = call_api(Client(), body)
+    assert response.status_code == 400
+    payload = response.json()
+    assert payload["error"] in {"malformed", "invalid"}
+    assert payload.get("message") or payload.get("fields")
+
+
+def test_it_explains_field_errors_in_the_consumers_language():
+    client = Client()
+    client.cookies["django_language"] = "en"
+    response = call_api(client, {"old_account_number": "abc", "mobile_last4": "4321"})
+    assert "digits only" in response.json()["fields"]["old_account_number"][0]
+    hindi = call_api(Client(), {"old_account_number": "abc", "mobile_last4": "4321"})
+    assert "केवल अंक" in hindi.json()["fields"]["old_account_number"][0]
+
+
+def test_it_refuses_get():
+    assert Client().get(API).status_code == 405

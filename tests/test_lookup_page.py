@@ -1,0 +1,204 @@
+"""The consumer lookup page: what a match, a miss and a new number typed look like."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.helpers import anita_without_mobile, ramesh
+
+pytestmark = pytest.mark.django_db
+
+LOOKUP = "/lookup/"
+CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def post_lookup(client, old: str, mobile: str):
+    return client.post(LOOKUP, {"old_account_number": old, "mobile_last4": mobile})
+
+
+def test_it_shows_the_form_with_both_fields_and_why_the_mobile_is_asked(client):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="old_account_number"' in html and 'name="mobile_last4"' in html
+    assert 'action="/lookup/"' in html and 'method="post"' in html
+    # The reason for the second field, in Hindi by default.
+    assert "केवल आपकी पुरानी खाता संख्या जानते हैं" in html
+
+
+def test_it_ties_labels_and_help_to_their_fields(client):
+    html = client.get("/").content.decode()
+    assert '<label for="id_old_account_number">' in html
+    assert 'aria-describedby="id_old_account_number_help"' in html
+    assert 'id="id_old_account_number_help"' in html
+
+
+def test_it_answers_a_match_with_the_new_number_masked_name_and_division(client):
+    ramesh()
+    response = post_lookup(client, "1234-5678", "4321")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<p class="new-number" id="new-number">9912345678</p>' in html
+    assert "R***** K****" in html
+    assert "Ramesh" not in html
+    assert "Kidwai Nagar" in html
+
+
+def test_it_puts_payment_channels_and_the_warning_right_under_the_result(client, django_db_setup):
+    from safety.demo import load_safety_demo
+
+    load_safety_demo()
+    ramesh()
+    html = post_lookup(client, "12345678", "4321").content.decode()
+    new_number_at = html.index("9912345678")
+    assert new_number_at < html.index('id="channels-title"') < html.index('id="never-title"')
+    assert "https://www.kesco.co.in" in html
+    # Seeded contacts are demo data and say so to the consumer.
+    assert "डेमो प्रविष्टि" in html
+
+
+def test_it_accepts_devanagari_digits_in_both_fields(client):
+    ramesh()
+    html = post_lookup(client, "१२३४५६७८", "४३२१").content.decode()
+    assert "9912345678" in html
+
+
+def test_it_says_when_the_number_typed_is_already_the_new_one(client):
+    ramesh()
+    html = post_lookup(client, "9912345678", "4321").content.decode()
+    assert "यह पहले से ही आपकी नई खाता संख्या है" in html
+
+
+def test_it_does_not_confirm_a_new_number_without_the_right_mobile(client):
+    ramesh()
+    html = post_lookup(client, "9912345678", "0000").content.decode()
+    assert "हमें मेल खाता रिकॉर्ड नहीं मिला" in html
+    assert "पहले से ही" not in html
+
+
+def _normalised(response) -> bytes:
+    return CSRF.sub(b"", response.content)
+
+
+def test_it_answers_the_same_for_unknown_number_wrong_mobile_and_no_mobile_on_file(client):
+    ramesh()
+    anita_without_mobile()
+    unknown = post_lookup(client, "87654321", "4321")
+    wrong_mobile = post_lookup(client, "12345678", "9999")
+    # The same digits that would match, were a mobile on file: still a plain miss.
+    no_mobile = post_lookup(client, "22223333", "4321")
+    assert unknown.status_code == wrong_mobile.status_code == no_mobile.status_code == 200
+    # Same typed mobile, and an old number of the same length: the pages must be byte-identical
+    # once the per-request CSRF token is set aside.
+    assert _normalised(unknown) == _normalised(no_mobile)
+    assert len(_normalised(unknown)) == len(_normalised(wrong_mobile))
+    assert abs(len(unknown.content) - len(wrong_mobile.content)) <= 10
+    for response in (unknown, wrong_mobile, no_mobile):
+        assert "हमें मेल खाता रिकॉर्ड नहीं मिला" in response.content.decode()
+        assert "1912" in response.content.decode()
+
+
+def test_it_sends_the_same_headers_for_every_kind_of_miss(client):
+    ramesh()
+    anita_without_mobile()
+    responses = [
+        post_lookup(client, "87654321", "4321"),
+        post_lookup(client, "12345678", "9999"),
+        post_lookup(client, "22223333", "4321"),
+    ]
+    header_sets = [
+        {name: value for name, value in response.headers.items() if name not in {"Content-Length"}}
+        for response in responses
+    ]
+    assert header_sets[0] == header_sets[1] == header_sets[2]
+    assert [r.cookies.keys() for r in responses] == [responses[0].cookies.keys()] * 3
+
+
+def test_it_runs_the_same_queries_for_every_kind_of_miss(client, django_assert_num_queries):
+    # The database work is the one source of timing difference the code controls: make it equal.
+    ramesh()
+    anita_without_mobile()
+    for old, mobile in (("87654321", "4321"), ("12345678", "9999"), ("22223333", "4321")):
+        with django_assert_num_queries(3):  # the lookup, the payment channels, the safety rules
+            post_lookup(client, old, mobile)
+
+
+def test_it_does_not_echo_the_typed_number_back_on_a_miss(client):
+    ramesh()
+    html = post_lookup(client, "12345678", "9999").content.decode()
+    assert "12345678" not in html
+    assert "9999" not in html
+
+
+def test_it_shows_field_errors_in_hindi_tied_to_the_field(client):
+    response = post_lookup(client, "12ab", "12")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "खाता संख्या में केवल अंक होते हैं" in html
+    assert 'id="id_old_account_number_error"' in html
+    assert 'aria-describedby="id_old_account_number_error id_old_account_number_help"' in html
+    assert 'aria-invalid="true"' in html
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"old_account_number": "x" * 5000, "mobile_last4": "1"},
+        {"old_account_number": "\x00\x01", "mobile_last4": "\u202e1234"},
+        {"old_account_number": "٣٣٣", "mobile_last4": "-"},
+    ],
+)
+def test_it_never_crashes_on_bad_input(client, payload):
+    response = client.post(LOOKUP, payload)
+    assert response.status_code == 200
+    assert "field-error" in response.content.decode()
+
+
+def test_it_survives_a_body_that_is_not_utf8(client):
+    response = client.post(
+        LOOKUP, b"old_account_number=%FF%FE&mobile_last4=%C0", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    assert "field-error" in response.content.decode()
+
+
+def test_it_sends_a_get_on_the_lookup_url_back_to_the_form(client):
+    response = client.get(LOOKUP)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:home")
+
+
+def test_it_rejects_a_post_without_csrf_token_with_a_hindi_page():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(LOOKUP, {"old_account_number": "12345678", "mobile_last4": "4321"})
+    assert response.status_code == 403
+    assert "कृपया फिर से प्रयास करें" in response.content.decode()
+
+
+def test_it_keeps_account_numbers_names_and_mobiles_out_of_the_logs(client, caplog):
+    ramesh()
+    with caplog.at_level(logging.DEBUG):
+        post_lookup(client, "12345678", "4321")
+        post_lookup(client, "12345678", "9999")
+        post_lookup(client, "87654321", "1111")
+        client.post(
+            "/api/v1/lookup",
+            {"old_account_number": "12345678", "mobile_last4": "4321"},
+            content_type="application/json",
+        )
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "lookup outcome=found" in logged  # the log does say what happened...
+    for secret in ("12345678", "9912345678", "87654321", "4321", "9999", "Ramesh", "R*****"):
+        assert secret not in logged  # ...but never to whom
+
+
+def test_it_never_lets_the_result_page_be_cached(client):
+    ramesh()
+    response = post_lookup(client, "12345678", "4321")
+    assert "no-store" in response["Cache-Control"]

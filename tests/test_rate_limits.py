@@ -1,0 +1,176 @@
+"""Limits on the lookup: per address, per old number on failures, spoofed headers, cache down."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+
+from accounts.limits import _trusted_networks
+from tests.helpers import ramesh
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _forget_trusted_proxies():
+    _trusted_networks.cache_clear()
+    yield
+    _trusted_networks.cache_clear()
+
+
+def page(client, old="87654321", mobile="1111", **extra):
+    return client.post("/lookup/", {"old_account_number": old, "mobile_last4": mobile}, **extra)
+
+
+def api(client, old="87654321", mobile="1111", **extra):
+    body = json.dumps({"old_account_number": old, "mobile_last4": mobile})
+    return client.post("/api/v1/lookup", body, content_type="application/json", **extra)
+
+
+def test_it_limits_one_address_to_ten_lookups_a_minute():
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    statuses = [page(client, old=f"8765432{i}").status_code for i in range(10)]
+    assert statuses == [200] * 10
+    limited = page(client, old="11112222")
+    assert limited.status_code == 429
+    assert int(limited["Retry-After"]) > 0
+    # Another address is not affected.
+    assert page(Client(REMOTE_ADDR="203.0.113.8")).status_code == 200
+
+
+def test_it_shares_the_address_limit_between_page_and_api():
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for i in range(5):
+        assert page(client, old=f"7000000{i}").status_code == 200
+        assert api(client, old=f"7100000{i}").status_code == 404
+    assert api(client).status_code == 429
+    assert page(client).status_code == 429
+
+
+def test_it_counts_the_daily_address_limit(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "lookup_per_ip_minute": "1000/m", "lookup_per_ip_day": "3/d"}
+    client = Client(REMOTE_ADDR="203.0.113.10")
+    assert [page(client, old=f"6000000{i}").status_code for i in range(4)] == [200, 200, 200, 429]
+
+
+def test_it_shows_the_limit_page_in_hindi_with_when_to_try_again():
+    client = Client(REMOTE_ADDR="203.0.113.11")
+    for i in range(10):
+        page(client, old=f"5000000{i}")
+    response = page(client)
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "बहुत अधिक प्रयास" in html
+    assert "मिनट बाद फिर से प्रयास करें" in html
+
+
+def test_it_shows_the_limit_page_in_english_after_the_switch():
+    client = Client(REMOTE_ADDR="203.0.113.12")
+    client.cookies["django_language"] = "en"
+    for i in range(10):
+        page(client, old=f"5100000{i}")
+    html = page(client).content.decode()
+    assert "Too many attempts" in html
+    assert "Please try again after" in html
+
+
+def test_a_spoofed_forwarded_header_buys_no_extra_attempts():
+    client = Client(REMOTE_ADDR="198.51.100.20")
+    statuses = [
+        page(client, old=f"4000000{i}", HTTP_X_FORWARDED_FOR=f"10.0.0.{i}", HTTP_X_REAL_IP=f"10.1.0.{i}").status_code
+        for i in range(11)
+    ]
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429
+
+
+def test_it_reads_the_forwarded_address_only_from_a_trusted_proxy(settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    proxy = Client(REMOTE_ADDR="127.0.0.1")
+    for i in range(10):
+        assert page(proxy, old=f"3000000{i}", HTTP_X_FORWARDED_FOR="203.0.113.50").status_code == 200
+    assert page(proxy, HTTP_X_FORWARDED_FOR="203.0.113.50").status_code == 429
+    # A different consumer behind the same proxy has their own allowance...
+    assert page(proxy, HTTP_X_FORWARDED_FOR="203.0.113.51").status_code == 200
+    # ...and a consumer who prepends a fake hop is still counted by the hop our proxy saw.
+    assert page(proxy, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.50").status_code == 429
+
+
+def test_it_limits_failed_attempts_on_one_old_number_across_addresses():
+    ramesh()
+    for i in range(5):
+        response = page(Client(REMOTE_ADDR=f"192.0.2.{i + 1}"), old="12345678", mobile=f"000{i}")
+        assert response.status_code == 200
+    # The sixth wrong guess, from yet another address, is refused...
+    assert page(Client(REMOTE_ADDR="192.0.2.50"), old="12345678", mobile="0009").status_code == 429
+    # ...and so is the right mobile: the number is closed to everyone until the window passes.
+    assert page(Client(REMOTE_ADDR="192.0.2.51"), old="12345678", mobile="4321").status_code == 429
+    # Other numbers are not affected.
+    assert page(Client(REMOTE_ADDR="192.0.2.52"), old="87654321", mobile="4321").status_code == 200
+
+
+def test_it_limits_failures_on_unknown_numbers_exactly_like_real_ones():
+    # If only existing numbers were limited, the limit itself would reveal which numbers exist.
+    ramesh()
+
+    def sixth_status(old):
+        for i in range(5):
+            page(Client(REMOTE_ADDR=f"192.0.2.{100 + i}"), old=old, mobile=f"000{i}")
+        return page(Client(REMOTE_ADDR="192.0.2.200"), old=old, mobile="0009")
+
+    real, unknown = sixth_status("12345678"), sixth_status("87654321")
+    assert real.status_code == unknown.status_code == 429
+    # The wait differs per number (django-ratelimit staggers windows by key) but not by existence.
+    assert 0 < int(real["Retry-After"]) <= 3600 and 0 < int(unknown["Retry-After"]) <= 3600
+
+
+def test_successful_lookups_do_not_count_as_failures():
+    ramesh()
+    for i in range(8):
+        assert page(Client(REMOTE_ADDR=f"192.0.2.{i + 1}"), old="12345678", mobile="4321").status_code == 200
+
+
+def test_it_treats_different_spellings_of_one_number_as_the_same_number():
+    for i, spelling in enumerate(["12345678", "1234-5678", "१२३४५६७८", "12 34 56 78", "1234.5678"]):
+        page(Client(REMOTE_ADDR=f"192.0.2.{i + 1}"), old=spelling, mobile="0000")
+    assert page(Client(REMOTE_ADDR="192.0.2.99"), old="12/345/678", mobile="0000").status_code == 429
+
+
+def test_it_closes_the_lookup_with_a_503_when_the_cache_is_down(settings):
+    # Nothing listens on port 9: Redis calls fail at once. The lookup must close, not open.
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit-down": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        },
+    }
+    settings.RATELIMIT_USE_CACHE = "ratelimit-down"
+    try:
+        ramesh()
+        response = page(Client(), old="12345678", mobile="4321")
+        assert response.status_code == 503
+        assert "9912345678" not in response.content.decode()
+        assert "खोज कुछ समय के लिए रुकी हुई है" in response.content.decode()
+        assert api(Client(), old="12345678", mobile="4321").status_code == 503
+        # The rest of the site keeps working.
+        assert Client().get("/").status_code == 200
+    finally:
+        caches["ratelimit-down"].close()
+
+
+@pytest.mark.redis
+def test_it_counts_in_the_real_redis(settings):
+    # In CI the default cache is the real Redis (REDIS_URL); prove the counters land there.
+    assert "redis" in settings.CACHES["default"]["BACKEND"].lower()
+    client = Client(REMOTE_ADDR="203.0.113.77")
+    assert [page(client, old=f"2000000{i}").status_code for i in range(11)][-1] == 429
+    import redis
+
+    keys = redis.Redis.from_url(settings.REDIS_URL).keys("*rl:*")
+    assert keys, "rate-limit counters should be stored in Redis"
+    assert not any(b"2000000" in key for key in keys), "numbers must be hashed in cache keys"
