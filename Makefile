@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCALE_DIRS := locale accounts/locale safety/locale
 
-.PHONY: run test install compilemessages makemessages lint bench worker
+.PHONY: run test install compilemessages makemessages lint bench bench-lookup worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,7 @@ lint: install
 # A Celery worker for production-like runs: needs CELERY_BROKER_URL (and DATABASE_URL).
 worker: install
 	$(BIN)/celery -A kesco_lookup worker --loglevel=INFO --concurrency=2
+
+# Lookup timing: misses on real and unknown numbers, as a ratio to a baseline in the same run.
+bench-lookup: compilemessages
+	$(BIN)/python bench/lookup_timing.py

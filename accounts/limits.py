@@ -11,8 +11,6 @@ exactly what someone holding lists of stolen old numbers wants.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import ipaddress
 import logging
 import math

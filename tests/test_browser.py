@@ -1,0 +1,81 @@
+"""End to end in a real browser: a consumer on a 360 px phone, with and without JavaScript."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import _missing
+from tests.helpers import ramesh
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(os.environ.get("KESCO_SCREENSHOTS", "/tmp/kesco-screenshots"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        _missing("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the live server's DB work happens
+    # in its own thread, but the test's own ORM calls need this to be allowed.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def phone(browser, *, javascript: bool = True):
+    return browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US", java_script_enabled=javascript)
+
+
+def test_a_consumer_finds_the_new_number_in_hindi_on_a_small_phone(browser, live_server):
+    ramesh()
+    context = phone(browser)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "hi"
+    # Nothing wider than the screen: no sideways scrolling on a 360 px phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.get_by_label("पुरानी खाता संख्या").fill("१२३४-५६७८")
+    page.get_by_label("आपके पंजीकृत मोबाइल नंबर के आख़िरी 4 अंक").fill("4321")
+    page.get_by_role("button", name="मेरी नई खाता संख्या खोजें").click()
+    assert page.locator("#new-number").inner_text() == "9912345678"
+    assert page.url == live_server.url + "/lookup/"  # the number never reaches the address bar
+    assert page.locator("#never-title").is_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "result-hi.png"), full_page=True)
+    context.close()
+
+
+def test_english_is_one_click_away_and_works_without_javascript(browser, live_server):
+    ramesh()
+    context = phone(browser, javascript=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_label("Old account number").fill("12345678")
+    page.get_by_label("Last 4 digits of your registered mobile number").fill("12")
+    page.get_by_role("button", name="Find my new account number").click()
+    error = page.locator("#id_mobile_last4_error")
+    assert "exactly the last 4 digits" in error.inner_text()
+    assert page.get_by_label("Last 4 digits of your registered mobile number").get_attribute("aria-invalid") == "true"
+    page.screenshot(path=str(SCREENSHOTS / "error-en.png"), full_page=True)
+    context.close()

@@ -1,0 +1,80 @@
+"""Settings read the environment and fail loudly on bad values."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from kesco_lookup.env import env_bool, env_int, env_list, env_str
+
+
+def test_it_reads_booleans_strictly(monkeypatch):
+    monkeypatch.setenv("KESCO_FLAG", "yes")
+    assert env_bool("KESCO_FLAG") is True
+    monkeypatch.setenv("KESCO_FLAG", "0")
+    assert env_bool("KESCO_FLAG", default=True) is False
+    monkeypatch.setenv("KESCO_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="KESCO_FLAG"):
+        env_bool("KESCO_FLAG")
+
+
+def test_it_refuses_a_number_that_is_not_a_number(monkeypatch):
+    monkeypatch.setenv("KESCO_COUNT", "ten")
+    with pytest.raises(ImproperlyConfigured, match="KESCO_COUNT"):
+        env_int("KESCO_COUNT", 1)
+
+
+def test_it_demands_required_values(monkeypatch):
+    monkeypatch.delenv("KESCO_MISSING", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="KESCO_MISSING"):
+        env_str("KESCO_MISSING", required=True)
+
+
+def test_it_splits_lists_on_commas(monkeypatch):
+    monkeypatch.setenv("KESCO_LIST", " 10.0.0.1, 10.0.0.0/8 ,")
+    assert env_list("KESCO_LIST") == ["10.0.0.1", "10.0.0.0/8"]
+
+
+def _import_settings(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import kesco_lookup.settings"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_its_secrets_and_services():
+    result = _import_settings(KESCO_ENV="production")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = _import_settings(KESCO_ENV="production", DJANGO_DEBUG="1", DJANGO_SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG" in result.stderr
+
+
+def test_production_starts_with_everything_set():
+    result = _import_settings(
+        KESCO_ENV="production",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="lookup.example",
+        DATABASE_URL="postgres://kesco@db/kesco",
+        REDIS_URL="redis://cache:6379/0",
+        CELERY_BROKER_URL="redis://cache:6379/1",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_unknown_environment_name_is_refused():
+    result = _import_settings(KESCO_ENV="staging")
+    assert result.returncode != 0
+    assert "KESCO_ENV" in result.stderr
