@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kesco_lookup.settings")
 os.environ["RATELIMIT_ENABLE"] = "0"  # measure the lookup itself, not the limiter
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

@@ -13,7 +13,8 @@ from tests.helpers import ramesh
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(os.environ.get("KESCO_SCREENSHOTS", "/tmp/kesco-screenshots"))
+# Screenshots for a person to look at; kept out of the repo by .gitignore.
+SCREENSHOTS = Path(os.environ.get("KESCO_SCREENSHOTS", Path(__file__).resolve().parent.parent / "bench/out/screens"))
 
 
 @pytest.fixture(scope="module")
