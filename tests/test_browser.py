@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import _missing
 from tests.helpers import ramesh
@@ -60,7 +61,8 @@ def test_a_consumer_finds_the_new_number_in_hindi_on_a_small_phone(browser, live
     assert page.locator("#new-number").inner_text() == "9912345678"
     assert page.url == live_server.url + "/lookup/"  # the number never reaches the address bar
     assert page.locator("#never-title").is_visible()
-    assert page.get_by_role("button", name="संख्या कॉपी करें").is_visible()  # JavaScript shows it
+    # The deferred script reveals the copy button; expect() waits for it instead of racing it.
+    expect(page.get_by_role("button", name="संख्या कॉपी करें")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "result-hi.png"), full_page=True)
     context.close()
