@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.forms import LookupForm
 from accounts.limits import (
@@ -52,7 +52,7 @@ def _unavailable_page(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/home.html", {"form": LookupForm(), "payment_channels": payment_channels_list()})
 
@@ -108,13 +108,13 @@ def api_lookup(request: HttpRequest) -> JsonResponse:
             return _json_error("malformed", _("The request body must be JSON."), status=400)
         if not isinstance(payload, dict):
             return _json_error("malformed", _("The request body must be a JSON object."), status=400)
-        form = LookupForm(
-            {
-                key: payload.get(key)
-                for key in ("old_account_number", "mobile_last4")
-                if isinstance(payload.get(key), str)
-            }
-        )
+        fields = {key: payload.get(key) for key in ("old_account_number", "mobile_last4")}
+        if any(value is not None and not isinstance(value, str) for value in fields.values()):
+            # A JSON number has already lost its leading zeros: refuse rather than guess them.
+            return _json_error(
+                "malformed", _("Send both numbers as text in quotes, so that leading zeros are kept."), status=400
+            )
+        form = LookupForm({key: value for key, value in fields.items() if value is not None})
         if not form.is_valid():
             errors = {field: [str(message) for message in messages] for field, messages in form.errors.items()}
             return JsonResponse({"error": "invalid", "fields": errors}, status=400)

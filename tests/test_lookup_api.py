@@ -88,5 +88,12 @@ def test_it_explains_field_errors_in_the_consumers_language():
     assert "केवल अंक" in hindi.json()["fields"]["old_account_number"][0]
 
 
+def test_it_refuses_numbers_sent_as_json_numbers_rather_than_guess_leading_zeros():
+    ramesh()
+    response = call_api(Client(), {"old_account_number": 12345678, "mobile_last4": "4321"})
+    assert response.status_code == 400
+    assert "शुरुआत के शून्य" in response.json()["message"]
+
+
 def test_it_refuses_get():
     assert Client().get(API).status_code == 405
