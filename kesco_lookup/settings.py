@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "accounts",
     "safety",
+    "imports",
 ]
 
 MIDDLEWARE = [
