@@ -92,7 +92,7 @@ def mobile_last4(value: object) -> str:
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return ""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise _Refused("invalid_mobile")
     text = str(value).translate(_MOBILE_SIGNS)
     try:

@@ -114,6 +114,9 @@ class ImportRow(models.Model):
     class Meta:
         indexes = [models.Index(fields=["batch", "row_number"], name="imports_row_batch_rownum")]
 
+    def __str__(self) -> str:
+        return f"batch {self.batch_id} row {self.row_number}"
+
 
 class MappingChange(models.Model):
     """What an applied batch did to one mapping, and what was there before: enough to undo it exactly."""
@@ -133,3 +136,6 @@ class MappingChange(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["batch", "old_account_number"], name="imports_change_batch_old")]
+
+    def __str__(self) -> str:
+        return f"batch {self.batch_id} change {self.pk}"

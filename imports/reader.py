@@ -7,6 +7,7 @@ judges the values; it finds the columns and hands over what each cell said.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import re
@@ -178,10 +179,8 @@ def _detect_encoding(path: Path) -> str:
 def _header_delimiter(sample: str) -> list[str]:
     """Delimiters to try, most likely first: csv.Sniffer's guess, then the rest."""
     order: list[str] = []
-    try:
+    with contextlib.suppress(csv.Error):
         order.append(csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter)
-    except csv.Error:
-        pass
     first_line = next((line for line in sample.splitlines() if line.strip()), "")
     order.extend(sorted(_DELIMITERS, key=lambda d: -first_line.count(d)))
     return list(dict.fromkeys(order))

@@ -33,8 +33,9 @@ FILE_ERRORS = {
     "duplicate_columns": _("A column appears twice: %(columns)s."),
     "no_rows": _("The file has a header but no data rows."),
     "worker_lost": _("The worker stopped while working on this batch. Nothing was changed; you can run it again."),
-    "changed_meanwhile": _("The live mappings changed while this batch was being applied. Nothing was changed."),
-    "staging_lost": _("The checked rows of this batch were lost (database restart). Run it again to re-check the file."),
+    "staging_lost": _(
+        "The checked rows of this batch were lost (database restart). Run it again to re-check the file."
+    ),
     "internal": _("An unexpected error stopped this batch. Nothing was changed; you can run it again."),
 }
 

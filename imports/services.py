@@ -109,14 +109,14 @@ def _progress_report(batch_id: int, *, phase: str, done: int, total: int | None,
             {"phase": phase, "done": done, "total": total, "started": started, "updated": time.time()},
             _PROGRESS_TIMEOUT,
         )
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.warning("import batch %s: progress not recorded (cache unavailable)", batch_id)
 
 
 def progress_read(batch_id: int) -> Progress | None:
     try:
         value = cache.get(_progress_key(batch_id))
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
     return Progress(**value) if value else None
 
@@ -137,9 +137,17 @@ def _staging_delete(batch_id: int) -> None:
 
 
 def import_batch_create(
-    *, uploaded_file: File, original_name: str, user: AbstractBaseUser | None, apply_when_valid: bool
+    *,
+    uploaded_file: File,
+    original_name: str,
+    user: AbstractBaseUser | None,
+    apply_when_valid: bool,
+    queue: bool = True,
 ) -> ImportBatch:
-    """Store the file, flag it if the same bytes came before, and queue its validation."""
+    """Store the file, flag it if the same bytes came before, and queue its validation.
+
+    ``queue=False`` is for callers that validate in-process themselves (the management command).
+    """
     from imports.tasks import import_batch_validate_task
 
     digest = hashlib.sha256()
@@ -157,7 +165,8 @@ def import_batch_create(
     # The stored name keeps only the extension: a file name may itself carry personal data.
     batch.file.save(f"mapping{Path(original_name).suffix.lower()[:8]}", uploaded_file, save=False)
     batch.save()
-    transaction.on_commit(lambda: import_batch_validate_task.delay(batch.pk))
+    if queue:
+        transaction.on_commit(lambda: import_batch_validate_task.delay(batch.pk))
     logger.info("import batch %s: uploaded (%s bytes)", batch.pk, batch.file.size)
     return batch
 
