@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import openpyxl
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.files.base import ContentFile
+from django.db import connection
 
 from accounts.models import AccountMapping
 from imports import services
@@ -93,3 +95,22 @@ def staff_user(username: str, *, can_import: bool) -> User:
     if can_import:
         user.user_permissions.add(Permission.objects.get(codename="import_mapping", content_type__app_label="accounts"))
     return user
+
+
+@contextmanager
+def runner_alive(batch_id: int) -> Iterator[None]:
+    """Hold a batch's runner lock as a live worker would: from another session on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        with services._runner_lock(batch_id) as acquired:
+            assert acquired
+            yield
+        return
+    import psycopg2
+
+    other = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [services._LOCK_NAMESPACE, batch_id])
+        yield
+    finally:
+        other.close()

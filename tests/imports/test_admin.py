@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.models import AccountMapping
 from imports import services
 from imports.models import ImportBatch
-from tests.imports.conftest import batch_upload, batch_validated, csv_bytes, staff_user
+from tests.imports.conftest import batch_upload, batch_validated, csv_bytes, runner_alive, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def test_the_progress_endpoint_reports_rows_done_rate_and_time_left_while_runnin
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.VALIDATING)
     services._progress_report(batch.pk, phase="validating", done=250, total=1000, started=time.time() - 5)
 
-    with services._runner_lock(batch.pk):  # the "worker" is alive
+    with runner_alive(batch.pk):
         data = operator.get(reverse("admin:imports_importbatch_progress", args=[batch.pk])).json()
         page = operator.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))
 

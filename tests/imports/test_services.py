@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections
 
 from accounts.models import AccountMapping
 from imports import services
@@ -19,6 +17,7 @@ from tests.imports.conftest import (
     csv_bytes,
     live_table,
     mapping_existing,
+    runner_alive,
 )
 
 pytestmark = pytest.mark.django_db
@@ -269,31 +268,14 @@ def test_a_redelivered_apply_task_finds_its_dead_predecessor_and_fails_the_batch
     assert not AccountMapping.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_running_batch_holding_its_lock_is_not_marked_failed() -> None:
+def test_a_running_batch_whose_worker_holds_its_lock_is_not_marked_failed() -> None:
     batch = batch_validated(csv_bytes("12345678,2640000001,,,"))
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.APPLYING)
 
-    with services._runner_lock(batch.pk) as acquired:
-        assert acquired
-        marked = _fail_abandoned_from_another_connection()
+    with runner_alive(batch.pk):
+        marked = services.import_batches_fail_abandoned()
+        redelivered = services.import_batch_apply(batch_id=batch.pk)
 
     assert marked == 0
-    batch.refresh_from_db()
-    assert batch.status == ImportBatch.Status.APPLYING
-
-
-def _fail_abandoned_from_another_connection() -> int:
-    if connection.vendor != "postgresql":
-        # An flock conflicts with any other open file description, even in this process.
-        return services.import_batches_fail_abandoned()
-
-    # A PostgreSQL advisory lock belongs to its session: ask from another connection (a thread).
-    def check() -> int:
-        try:
-            return services.import_batches_fail_abandoned()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(check).result()
+    assert redelivered.status == ImportBatch.Status.APPLYING  # the second delivery left it alone
+    assert not AccountMapping.objects.exists()
