@@ -268,32 +268,35 @@ def _staging_load(batch: ImportBatch, progress: ProgressCallback | None) -> tupl
 # Whole-file checks. Each statement is plain SQL that PostgreSQL and SQLite both run; "%s" is the batch.
 _MARK_DUPLICATES = """
 UPDATE imports_importrow SET is_duplicate = TRUE
-WHERE batch_id = %s AND reason = '' AND id IN (
-    SELECT id FROM (
+FROM (
+    SELECT id AS repeat_id FROM (
         SELECT id, ROW_NUMBER() OVER (
             PARTITION BY old_account_number, new_account_number, consumer_name, division, mobile_last4
             ORDER BY row_number
         ) AS position
         FROM imports_importrow WHERE batch_id = %s AND reason = ''
-    ) ranked WHERE position > 1
-)
+    ) AS ranked WHERE position > 1
+) AS repeats
+WHERE imports_importrow.id = repeats.repeat_id
 """
+# Joins rather than IN/EXISTS subqueries: both databases turn these into one hash join each.
 _MARK_CONFLICTS = """
 UPDATE imports_importrow SET reason = '{reason}'
-WHERE batch_id = %s AND reason = '' AND {column} IN (
-    SELECT {column} FROM imports_importrow
+FROM (
+    SELECT {column} AS number FROM imports_importrow
     WHERE batch_id = %s AND reason = '' AND NOT is_duplicate
     GROUP BY {column} HAVING COUNT(*) > 1
-)
+) AS conflicted
+WHERE imports_importrow.batch_id = %s AND imports_importrow.reason = ''
+  AND imports_importrow.{column} = conflicted.number
 """
 # A new number that the live table already gives to a different old number.
 _MARK_TAKEN = """
 UPDATE imports_importrow SET reason = 'new_number_taken'
-WHERE batch_id = %s AND reason = '' AND EXISTS (
-    SELECT 1 FROM accounts_accountmapping live
-    WHERE live.new_account_number = imports_importrow.new_account_number
-      AND live.old_account_number <> imports_importrow.old_account_number
-)
+FROM accounts_accountmapping AS live
+WHERE imports_importrow.batch_id = %s AND imports_importrow.reason = ''
+  AND live.new_account_number = imports_importrow.new_account_number
+  AND live.old_account_number <> imports_importrow.old_account_number
 """
 # An empty name, division or mobile cell never erases what the live table holds.
 _DIFFERS = """(
@@ -316,7 +319,10 @@ WHERE {_TO_APPLY}
 
 def _staging_mark(batch_id: int) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(_MARK_DUPLICATES, [batch_id, batch_id])
+        if _is_postgres():
+            # Fresh statistics after the bulk load, or the planner guesses and may pick nested loops.
+            cursor.execute("ANALYZE imports_importrow")
+        cursor.execute(_MARK_DUPLICATES, [batch_id])
         # An old number given two different sets of details: all its rows are refused; then a new
         # number claimed by two old numbers, among the rows still standing.
         cursor.execute(

@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from django.utils import translation
 
 from accounts.models import AccountMapping
 from imports import services
@@ -187,7 +188,7 @@ def test_rollback_is_refused_when_a_later_batch_changed_the_same_mapping() -> No
     batch_applied(csv_bytes("12345678,2640000002,Ram,,"))
     before = live_table()
 
-    with pytest.raises(services.ImportActionRefused, match="changed since"):
+    with translation.override("en"), pytest.raises(services.ImportActionRefused, match="changed since"):
         services.import_batch_rollback(batch_id=first.pk, user=None)
 
     assert live_table() == before
@@ -201,7 +202,7 @@ def test_rollback_is_refused_when_a_released_number_now_belongs_to_another_accou
     batch_applied(csv_bytes("12345679,2640000001,,,"))  # the number first released, given to someone else
     before = live_table()
 
-    with pytest.raises(services.ImportActionRefused, match="belong to other accounts"):
+    with translation.override("en"), pytest.raises(services.ImportActionRefused, match="belong to other accounts"):
         services.import_batch_rollback(batch_id=first.pk, user=None)
 
     assert live_table() == before
