@@ -134,8 +134,7 @@ class MappingChange(models.Model):
     division = models.CharField(max_length=100, blank=True)
     mobile_last4 = models.CharField(max_length=4, blank=True)
 
-    class Meta:
-        indexes = [models.Index(fields=["batch", "old_account_number"], name="imports_change_batch_old")]
+    # No index beyond the foreign key's: rollback reads a whole batch at once (one hash join).
 
     def __str__(self) -> str:
         return f"batch {self.batch_id} change {self.pk}"

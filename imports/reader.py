@@ -222,7 +222,7 @@ def _open_csv(path: Path) -> MappingFile:
         reader = csv.reader(text, delimiter=delimiter)
         seen_header = False
         for record_number, cells in enumerate(reader, start=1):
-            if _is_blank(cells):
+            if not "".join(cells).strip():
                 continue  # stray blank lines: skipped, but they keep Excel's row numbering
             if not seen_header:
                 seen_header = True

@@ -15,6 +15,7 @@ import logging
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from imports.checks import CheckedRow, row_check
+from imports.checks import CheckedRow, Lengths, row_check
 from imports.models import ImportBatch, ImportRow
 from imports.reader import FileRefused, mapping_file_open
 from imports.reasons import ROW_REASONS
@@ -186,56 +187,85 @@ _STAGING_COLUMNS = (
     "reason",
     "is_duplicate",
 )
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": ""})
+_COPY_STAGING = (
+    f"COPY imports_importrow ({', '.join(_STAGING_COLUMNS)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ("
+    "old_raw, new_raw, old_account_number, new_account_number, consumer_name, division, mobile_last4, reason))"
+)
 
 
-def _staging_insert(batch_id: int, rows: list[CheckedRow]) -> None:
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        if _is_postgres():
-            # COPY is the bulk path: one round trip for the chunk, no per-row statement overhead.
-            lines = [
-                "\t".join(
-                    (
-                        str(batch_id),
-                        str(row.row_number),
-                        row.old_raw.translate(_COPY_ESCAPES),
-                        row.new_raw.translate(_COPY_ESCAPES),
-                        row.old_account_number,
-                        row.new_account_number,
-                        row.consumer_name.translate(_COPY_ESCAPES),
-                        row.division.translate(_COPY_ESCAPES),
-                        row.mobile_last4,
-                        row.reason,
-                        "f",
-                    )
-                )
-                for row in rows
-            ]
-            buffer = io.StringIO("\n".join(lines) + "\n")
-            cursor.copy_expert(f"COPY imports_importrow ({', '.join(_STAGING_COLUMNS)}) FROM STDIN", buffer)
-            return
-        placeholders = ", ".join(["%s"] * len(_STAGING_COLUMNS))
-        cursor.executemany(
-            f"INSERT INTO imports_importrow ({', '.join(_STAGING_COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
-            [
-                (
-                    batch_id,
-                    row.row_number,
-                    row.old_raw,
-                    row.new_raw,
-                    row.old_account_number,
-                    row.new_account_number,
-                    row.consumer_name,
-                    row.division,
-                    row.mobile_last4,
-                    row.reason,
-                    False,
-                )
-                for row in rows
-            ],
+def _staging_values(batch_id: int, rows: list[CheckedRow]) -> list[tuple]:
+    return [
+        (
+            batch_id,
+            row.row_number,
+            row.old_raw,
+            row.new_raw,
+            row.old_account_number,
+            row.new_account_number,
+            row.consumer_name,
+            row.division,
+            row.mobile_last4,
+            row.reason,
+            False,
         )
+        for row in rows
+    ]
+
+
+class _StagingWriter:
+    """Writes checked rows to staging in chunks.
+
+    On PostgreSQL each chunk goes by COPY from a second thread while this one parses the next
+    chunk: the database's work overlaps Python's. At most one chunk is in flight, so memory stays
+    at about two chunks however long the file. The main thread does not touch the database until
+    close() has waited for the last COPY.
+    """
+
+    def __init__(self, batch_id: int) -> None:
+        self.batch_id = batch_id
+        self.postgres = _is_postgres()
+        self._pool = ThreadPoolExecutor(max_workers=1) if self.postgres else None
+        self._in_flight: Future | None = None
+        if self.postgres:
+            connection.ensure_connection()
+            # Django's `connection` is per thread: hand the copying thread this thread's raw one.
+            self._raw_connection = connection.connection
+
+    def write(self, rows: list[CheckedRow]) -> None:
+        if not rows:
+            return
+        if not self.postgres:
+            placeholders = ", ".join(["%s"] * len(_STAGING_COLUMNS))
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO imports_importrow ({', '.join(_STAGING_COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
+                    _staging_values(self.batch_id, rows),
+                )
+            return
+        # The csv module (C) quotes what needs quoting; FORCE_NOT_NULL keeps empty cells as ''.
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(_staging_values(self.batch_id, rows))
+        buffer.seek(0)
+        self._wait()
+        assert self._pool is not None
+        self._in_flight = self._pool.submit(self._copy, buffer)
+
+    def _copy(self, buffer: io.StringIO) -> None:
+        # The raw psycopg2 connection: thread-safe, and Django's wrapper is not used meanwhile.
+        with self._raw_connection.cursor() as cursor:
+            cursor.copy_expert(_COPY_STAGING, buffer)
+
+    def _wait(self) -> None:
+        if self._in_flight is not None:
+            in_flight, self._in_flight = self._in_flight, None
+            in_flight.result()  # re-raises a failed COPY here, in the caller's thread
+
+    def close(self) -> None:
+        try:
+            self._wait()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
 
 
 def _staging_load(batch: ImportBatch, progress: ProgressCallback | None) -> tuple[list[str], int]:
@@ -243,12 +273,14 @@ def _staging_load(batch: ImportBatch, progress: ProgressCallback | None) -> tupl
     started = time.time()
     rows_read = 0
     chunk: list[CheckedRow] = []
+    lengths = Lengths.from_settings()
+    writer = _StagingWriter(batch.pk)
     try:
         for raw in mapping_file.rows:
-            chunk.append(row_check(raw))
+            chunk.append(row_check(raw, lengths))
             rows_read += 1
             if len(chunk) >= _CHUNK_ROWS:
-                _staging_insert(batch.pk, chunk)
+                writer.write(chunk)
                 chunk = []
             if rows_read % _PROGRESS_EVERY_ROWS == 0:
                 fraction = mapping_file.fraction_read()
@@ -256,8 +288,9 @@ def _staging_load(batch: ImportBatch, progress: ProgressCallback | None) -> tupl
                 _progress_report(batch.pk, phase="validating", done=rows_read, total=estimate, started=started)
                 if progress:
                     progress("validating", rows_read, estimate)
-        _staging_insert(batch.pk, chunk)
+        writer.write(chunk)
     finally:
+        writer.close()
         mapping_file.close()
     _progress_report(batch.pk, phase="validating", done=rows_read, total=rows_read, started=started)
     if progress:
@@ -274,7 +307,13 @@ FROM (
             PARTITION BY old_account_number, new_account_number, consumer_name, division, mobile_last4
             ORDER BY row_number
         ) AS position
-        FROM imports_importrow WHERE batch_id = %s AND reason = ''
+        FROM imports_importrow
+        JOIN (
+            -- Only an old number seen more than once can have a duplicate: rank those rows alone.
+            SELECT old_account_number AS repeated FROM imports_importrow
+            WHERE batch_id = %s AND reason = '' GROUP BY old_account_number HAVING COUNT(*) > 1
+        ) AS repeated_numbers ON old_account_number = repeated_numbers.repeated
+        WHERE batch_id = %s AND reason = ''
     ) AS ranked WHERE position > 1
 ) AS repeats
 WHERE imports_importrow.id = repeats.repeat_id
@@ -322,7 +361,7 @@ def _staging_mark(batch_id: int) -> None:
         if _is_postgres():
             # Fresh statistics after the bulk load, or the planner guesses and may pick nested loops.
             cursor.execute("ANALYZE imports_importrow")
-        cursor.execute(_MARK_DUPLICATES, [batch_id])
+        cursor.execute(_MARK_DUPLICATES, [batch_id, batch_id])
         # An old number given two different sets of details: all its rows are refused; then a new
         # number claimed by two old numbers, among the rows still standing.
         cursor.execute(
@@ -518,6 +557,7 @@ INSERT INTO accounts_accountmapping (
 )
 SELECT old_account_number, new_account_number, consumer_name, division, mobile_last4, %s, %s
 FROM imports_mappingchange WHERE batch_id = %s AND was_created
+ORDER BY old_account_number
 """
 
 
