@@ -111,8 +111,8 @@ class ImportRow(models.Model):
     # An exact repeat of an earlier row: imported once, counted.
     is_duplicate = models.BooleanField(default=False)
 
-    class Meta:
-        indexes = [models.Index(fields=["batch", "row_number"], name="imports_row_batch_rownum")]
+    # No index but the primary key: every statement on staging reads a whole batch (a sequential
+    # scan), and each index would slow the bulk load.
 
     def __str__(self) -> str:
         return f"batch {self.batch_id} row {self.row_number}"
@@ -121,7 +121,9 @@ class ImportRow(models.Model):
 class MappingChange(models.Model):
     """What an applied batch did to one mapping, and what was there before: enough to undo it exactly."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="changes")
+    # Indexed, but no database-level foreign key: its per-row check slows the apply's bulk insert.
+    # PROTECT still stops Django from deleting a batch that has history.
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="changes", db_constraint=False)
     old_account_number = models.CharField(max_length=12)
     was_created = models.BooleanField()
     previous_new_account_number = models.CharField(max_length=12, blank=True)

@@ -10,6 +10,7 @@ import codecs
 import contextlib
 import csv
 import io
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -122,8 +123,20 @@ def _is_blank(cells: list[object]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
-def _pick(cells: list[object], positions: dict[str, int]) -> dict[str, object]:
-    return {name: (cells[index] if index < len(cells) else None) for name, index in positions.items()}
+def _picker(positions: dict[str, int]) -> Callable[[list[object]], dict[str, object]]:
+    """A fast function from a row's cells to {field: cell}; short rows get None for what they lack."""
+    names = tuple(positions)
+    indexes = tuple(positions.values())
+    getter = operator.itemgetter(*indexes)
+    widest = max(indexes)
+
+    def pick(cells: list[object]) -> dict[str, object]:
+        if len(cells) > widest:
+            values = getter(cells)
+            return dict(zip(names, values if len(indexes) > 1 else (values,), strict=True))
+        return {name: (cells[index] if index < len(cells) else None) for name, index in positions.items()}
+
+    return pick
 
 
 # --- CSV ------------------------------------------------------------------------------------------
@@ -218,6 +231,8 @@ def _open_csv(path: Path) -> MappingFile:
     text = io.TextIOWrapper(io.BufferedReader(counting, buffer_size=256 * 1024), encoding=encoding, newline="")
     size = max(path.stat().st_size, 1)
 
+    pick = _picker(positions)
+
     def rows() -> Iterator[RawRow]:
         reader = csv.reader(text, delimiter=delimiter)
         seen_header = False
@@ -228,7 +243,7 @@ def _open_csv(path: Path) -> MappingFile:
                 seen_header = True
                 continue
             # Records counted from the top, blank ones included: the row number Excel shows.
-            yield RawRow(row_number=record_number, values=_pick(cells, positions))
+            yield RawRow(row_number=record_number, values=pick(cells))
 
     return MappingFile(
         columns=list(positions),
@@ -274,13 +289,14 @@ def _open_xlsx(path: Path) -> MappingFile:
         workbook.close()
         raise FileRefused("no_header")
     progress = {"row": header_row}
+    pick = _picker(positions)
 
     def rows() -> Iterator[RawRow]:
         for record_number, cells in enumerate(cells_iter, start=header_row + 1):
             progress["row"] = record_number
             if _is_blank(list(cells)):
                 continue
-            yield RawRow(row_number=record_number, values=_pick(list(cells), positions))
+            yield RawRow(row_number=record_number, values=pick(list(cells)))
 
     return MappingFile(
         columns=list(positions),
