@@ -519,8 +519,9 @@ def import_batch_validate(*, batch_id: int, progress: ProgressCallback | None = 
         except FileRefused as refused:
             _staging_delete(batch_id)
             _fail(batch_id, code=refused.code, detail=refused.detail, stage=ImportBatch.Stage.VALIDATE)
-        except Exception:
-            logger.exception("import batch %s: validation stopped by an error", batch_id)
+        except Exception as error:
+            # The error's class only: database messages can quote a row's values (account numbers).
+            logger.error("import batch %s: validation stopped by %s", batch_id, type(error).__name__)
             _fail(batch_id, code="internal", stage=ImportBatch.Stage.VALIDATE)
     batch = ImportBatch.objects.get(pk=batch_id)
     if batch.status == Status.VALIDATED and batch.apply_when_valid:
@@ -636,8 +637,9 @@ def import_batch_apply(
         started = time.monotonic()
         try:
             refused_now = _apply_in_transaction(batch_id, progress)
-        except Exception:
-            logger.exception("import batch %s: apply stopped by an error; nothing was changed", batch_id)
+        except Exception as error:
+            # The error's class only: an IntegrityError's message quotes the conflicting number.
+            logger.error("import batch %s: apply stopped by %s; nothing was changed", batch_id, type(error).__name__)
             _fail(batch_id, code="internal", stage=ImportBatch.Stage.APPLY)
             return ImportBatch.objects.get(pk=batch_id)
         ImportBatch.objects.filter(pk=batch_id).update(apply_seconds=round(time.monotonic() - started, 3))
