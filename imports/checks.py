@@ -155,15 +155,16 @@ def row_check(raw: RawRow, lengths: Lengths | None = None) -> CheckedRow:
             and len(new) == lengths.new
         ):
             try:
+                # Positional arguments, in field order: measurably faster than keywords, per row.
                 return CheckedRow(
-                    row_number=raw.row_number,
-                    old_raw=old_value[:RAW_MAX],
-                    new_raw=new_value[:RAW_MAX],
-                    old_account_number=old,
-                    new_account_number=new,
-                    mobile_last4=mobile_last4(values.get("mobile")),
-                    consumer_name=_text(values.get("name"), limit=NAME_MAX),
-                    division=_text(values.get("division"), limit=DIVISION_MAX),
+                    raw.row_number,
+                    old_value[:RAW_MAX],
+                    new_value[:RAW_MAX],
+                    old,
+                    new,
+                    _text(values.get("name"), limit=NAME_MAX),
+                    _text(values.get("division"), limit=DIVISION_MAX),
+                    mobile_last4(values.get("mobile")),
                 )
             except _Refused:
                 pass  # the full path below records the reason

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
@@ -84,8 +84,8 @@ class FileRefused(Exception):
         self.detail = detail
 
 
-@dataclass
-class RawRow:
+class RawRow(NamedTuple):
+    # A tuple, not a dataclass: one is made per row, and tuples are the cheapest to make.
     row_number: int
     values: dict[str, object]
 
