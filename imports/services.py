@@ -254,7 +254,7 @@ class _StagingWriter:
     def _copy(self, buffer: io.StringIO) -> None:
         # The raw psycopg2 connection: thread-safe, and Django's wrapper is not used meanwhile.
         with self._raw_connection.cursor() as cursor:
-            cursor.copy_expert(_COPY_STAGING, buffer)
+            cursor.copy_expert(_COPY_STAGING, buffer, size=1024 * 1024)
 
     def _wait(self) -> None:
         if self._in_flight is not None:
@@ -364,8 +364,21 @@ WHERE {_TO_APPLY}
 """  # noqa: S608
 
 
+@contextmanager
+def _bulk_work_memory(cursor) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Let PostgreSQL hash a whole batch in memory instead of spilling to disk (default is 4 MB)."""
+    if not _is_postgres():
+        yield
+        return
+    cursor.execute("SET work_mem = %s", [settings.IMPORTS_WORK_MEM])
+    try:
+        yield
+    finally:
+        cursor.execute("RESET work_mem")
+
+
 def _staging_mark(batch_id: int) -> None:
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _bulk_work_memory(cursor):
         if _is_postgres():
             # Fresh statistics after the bulk load, or the planner guesses and may pick nested loops.
             cursor.execute("ANALYZE imports_importrow")
@@ -402,7 +415,7 @@ def _refusal_counts(batch_id: int) -> dict:
 
 def _preview_counts(batch_id: int) -> dict:
     """How the rows to apply compare with the live table now: new, changed, unchanged."""
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _bulk_work_memory(cursor):
         cursor.execute(_PREVIEW, [batch_id])
         to_apply, new, changed = (int(value) for value in cursor.fetchone())
     return {"count_new": new, "count_changed": changed, "count_unchanged": to_apply - new - changed}
@@ -580,6 +593,7 @@ def _apply_in_transaction(batch_id: int, progress: ProgressCallback | None) -> i
             if _is_postgres():
                 # Writers wait until we commit; readers (the lookup) carry on and see the old state.
                 cursor.execute("LOCK TABLE accounts_accountmapping IN SHARE ROW EXCLUSIVE MODE")
+                cursor.execute("SET LOCAL work_mem = %s", [settings.IMPORTS_WORK_MEM])
             # The live table may have changed since validation: check the numbers again, under the lock.
             cursor.execute(_MARK_TAKEN, [batch_id])
             refused_now = max(cursor.rowcount, 0)
