@@ -99,6 +99,10 @@ def test_a_worker_killed_mid_apply_leaves_the_live_table_untouched_and_the_batch
         with watcher.cursor() as cursor:
             (backend,) = _wait_for(lambda: _backends(cursor, _BLOCKED_APPLY), timeout=30, what="the apply to block")
         assert ImportBatch.objects.get().status == ImportBatch.Status.APPLYING
+        with watcher.cursor() as cursor:
+            # A lookup meanwhile sees the old state: none of the 300 rows the apply has inserted.
+            cursor.execute("SELECT COUNT(*) FROM accounts_accountmapping")
+            assert cursor.fetchone()[0] == 2
 
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=10)
