@@ -2,7 +2,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-LOCALE_DIRS := locale accounts/locale safety/locale
+LOCALE_DIRS := locale accounts/locale safety/locale imports/locale
 
 .PHONY: run test install compilemessages makemessages lint bench bench-lookup worker
 
@@ -38,6 +38,11 @@ test: compilemessages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The import benchmark (not a test): needs DATABASE_URL to a scratch PostgreSQL database, which it empties.
+BENCH_ROWS ?= --rows 75000 --rows 750000
+bench: install
+	$(BIN)/python bench/import_bench.py $(BENCH_ROWS)
 
 # A Celery worker for production-like runs: needs CELERY_BROKER_URL (and DATABASE_URL).
 worker: install

@@ -23,6 +23,8 @@ class AccountMapping(models.Model):
         verbose_name = _("account mapping")
         verbose_name_plural = _("account mappings")
         ordering = ("old_account_number",)
+        # Checked by the bulk importer (imports/): uploading, applying and rolling back mapping files.
+        permissions = [("import_mapping", "Can import mapping files")]
 
     def __str__(self) -> str:
         # Shown in the admin to staff only; never logged.

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "accounts",
     "safety",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +157,11 @@ OLD_ACCOUNT_NUMBER_LENGTH = env_int("OLD_ACCOUNT_NUMBER_LENGTH", 8)
 OLD_ACCOUNT_NUMBER_MIN_LENGTH = env_int("OLD_ACCOUNT_NUMBER_MIN_LENGTH", 6)
 OLD_ACCOUNT_NUMBER_MAX_LENGTH = env_int("OLD_ACCOUNT_NUMBER_MAX_LENGTH", 12)
 NEW_ACCOUNT_NUMBER_LENGTH = env_int("NEW_ACCOUNT_NUMBER_LENGTH", 10)
+
+# --- Imports --------------------------------------------------------------------------------------
+# PostgreSQL work_mem for the importer's set-based checks and merge only (the server default, 4 MB,
+# makes hashing 750,000 rows spill to disk). Per statement and hash, so keep it modest.
+IMPORTS_WORK_MEM = env_str("IMPORTS_WORK_MEM", "64MB")
 
 # --- Celery ---------------------------------------------------------------------------------------
 # CELERY_BROKER_URL switches on a real worker. Without it tasks run in-process (eager), so the

@@ -1,0 +1,214 @@
+"""Staff pages for imports, inside the admin: upload, preview, apply, roll back, progress.
+
+Every page and endpoint needs the permission accounts.import_mapping. URLs carry batch ids only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from imports import selectors, services
+from imports.models import ImportBatch
+from imports.reasons import file_error_message
+
+PERMISSION = "accounts.import_mapping"
+_ACCEPTED_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Mapping file"),
+        help_text=gettext_lazy("CSV (comma, semicolon or tab separated) or XLSX; the first sheet is read."),
+    )
+    apply_when_valid = forms.BooleanField(
+        label=gettext_lazy("Apply when valid"),
+        required=False,
+        help_text=gettext_lazy("Apply as soon as the check finishes, without waiting for a second click."),
+    )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        uploaded = self.cleaned_data["file"]
+        if Path(uploaded.name).suffix.lower() not in _ACCEPTED_SUFFIXES:
+            raise forms.ValidationError(_("Only CSV and XLSX files can be imported."), code="unsupported_type")
+        return uploaded
+
+
+def _require_permission(request: HttpRequest) -> None:
+    if not request.user.has_perm(PERMISSION):
+        raise PermissionDenied
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "status",
+        "uploaded_by",
+        "created_at",
+        "rows_read",
+        "count_new",
+        "count_changed",
+        "count_refused",
+    )
+    list_filter = ("status",)
+    list_display_links = ("__str__",)
+    show_full_result_count = False
+
+    # Access: the one import permission, whatever the model permissions say. Batches are never
+    # deleted: their history is what a rollback needs.
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(PERMISSION)
+
+    def has_view_permission(self, request: HttpRequest, obj: ImportBatch | None = None) -> bool:
+        return request.user.has_perm(PERMISSION)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(PERMISSION)
+
+    def has_change_permission(self, request: HttpRequest, obj: ImportBatch | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ImportBatch | None = None) -> bool:
+        return False
+
+    def get_urls(self) -> list:
+        routes = [
+            ("apply", self.apply_view),
+            ("rollback", self.rollback_view),
+            ("retry", self.retry_view),
+            ("report", self.report_view),
+            ("progress", self.progress_view),
+        ]
+        return [
+            *(
+                path(
+                    f"<int:batch_id>/{name}/",
+                    self.admin_site.admin_view(view, cacheable=False),
+                    name=f"imports_importbatch_{name}",
+                )
+                for name, view in routes
+            ),
+            *super().get_urls(),
+        ]
+
+    # --- Upload (the admin's "add" page) ---------------------------------------------------------
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None) -> HttpResponse:
+        _require_permission(request)
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            uploaded = form.cleaned_data["file"]
+            batch = services.import_batch_create(
+                uploaded_file=uploaded,
+                original_name=uploaded.name,
+                user=request.user,
+                apply_when_valid=form.cleaned_data["apply_when_valid"],
+            )
+            if batch.duplicate_of_id:
+                messages.warning(
+                    request,
+                    _(
+                        "This file was already uploaded as batch #%(id)s (%(status)s). Importing it again "
+                        "changes nothing that batch already applied."
+                    )
+                    % {"id": batch.duplicate_of_id, "status": batch.duplicate_of.get_status_display()},
+                )
+            messages.success(request, _("Batch #%(id)s uploaded: its rows are being checked.") % {"id": batch.pk})
+            return HttpResponseRedirect(reverse("admin:imports_importbatch_change", args=[batch.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "opts": self.model._meta,
+            "title": _("Upload a mapping file"),
+        }
+        return TemplateResponse(request, "admin/imports/importbatch/upload.html", context)
+
+    # --- The batch page: preview, progress and actions -------------------------------------------
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        _require_permission(request)
+        if request.method != "GET":
+            raise PermissionDenied
+        batch = get_object_or_404(ImportBatch, pk=object_id)
+        if batch.is_running:
+            # A batch whose worker was killed must not look busy forever.
+            services.import_batches_fail_abandoned()
+            batch.refresh_from_db()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import batch #%(id)s") % {"id": batch.pk},
+            "batch": batch,
+            "progress": selectors.batch_progress(batch=batch),
+            "refusals": selectors.batch_refusals_summary(batch=batch),
+            "refused_rows": selectors.batch_refused_rows_first(batch=batch) if batch.status == "validated" else [],
+            "failure_message": file_error_message(batch.failure_code, batch.failure_detail)
+            if batch.failure_code
+            else "",
+        }
+        return TemplateResponse(request, "admin/imports/importbatch/detail.html", context)
+
+    @staticmethod
+    def _back(batch_id: int) -> HttpResponseRedirect:
+        return HttpResponseRedirect(reverse("admin:imports_importbatch_change", args=[batch_id]))
+
+    def apply_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
+        return self._action(request, batch_id, services.import_batch_apply_request, _("The batch is being applied."))
+
+    def retry_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
+        return self._action(request, batch_id, services.import_batch_retry, _("The batch is being run again."))
+
+    def rollback_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
+        return self._action(
+            request,
+            batch_id,
+            services.import_batch_rollback,
+            _("The batch was rolled back: every mapping it wrote is as it was before."),
+        )
+
+    def _action(self, request: HttpRequest, batch_id: int, service, done: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+        _require_permission(request)
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        get_object_or_404(ImportBatch, pk=batch_id)
+        try:
+            service(batch_id=batch_id, user=request.user)
+        except services.ImportActionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, done)
+        return self._back(batch_id)
+
+    def report_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
+        _require_permission(request)
+        batch = get_object_or_404(ImportBatch, pk=batch_id)
+        if not batch.error_report:
+            raise Http404
+        return FileResponse(
+            batch.error_report.open("rb"),
+            as_attachment=True,
+            filename=f"batch-{batch.pk}-refused-rows.csv",
+            content_type="text/csv; charset=utf-8",
+        )
+
+    def progress_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
+        _require_permission(request)
+        batch = get_object_or_404(ImportBatch, pk=batch_id)
+        if batch.is_running:
+            services.import_batches_fail_abandoned()
+            batch.refresh_from_db()
+        response = JsonResponse(selectors.batch_progress(batch=batch).as_dict())
+        response["Cache-Control"] = "no-store"
+        return response

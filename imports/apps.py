@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportsConfig(AppConfig):
+    name = "imports"
+    verbose_name = _("Mapping imports")
+
+    def ready(self) -> None:
+        from imports import checks_system  # noqa: F401  (registers the system check)

@@ -1,0 +1,142 @@
+"""Bulk imports of old-to-new mapping files: the batch, its staging rows and the history for rollback."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportBatch(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        VALIDATING = "validating", _("validating")
+        VALIDATED = "validated", _("validated")
+        APPLYING = "applying", _("applying")
+        APPLIED = "applied", _("applied")
+        FAILED = "failed", _("failed")
+        ROLLED_BACK = "rolled_back", _("rolled back")
+
+    class Stage(models.TextChoices):
+        VALIDATE = "validate", _("validation")
+        APPLY = "apply", _("applying")
+
+    file = models.FileField(_("file"), upload_to="imports/uploads/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    # The same bytes uploaded before: flagged to staff, not refused (a re-import changes nothing).
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("same file as"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    apply_when_valid = models.BooleanField(_("apply when valid"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+
+    # Why a batch failed: a code from imports.reasons.FILE_ERRORS, shown to staff in their language.
+    failure_code = models.CharField(_("failure"), max_length=32, blank=True)
+    failure_detail = models.CharField(_("failure detail"), max_length=255, blank=True)
+    failed_stage = models.CharField(_("failed during"), max_length=16, choices=Stage.choices, blank=True)
+
+    # Which optional columns the file had (name, division, mobile), for the preview.
+    columns = models.JSONField(_("columns found"), default=list, blank=True)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    count_new = models.PositiveIntegerField(_("new mappings"), default=0)
+    count_changed = models.PositiveIntegerField(_("changed mappings"), default=0)
+    count_unchanged = models.PositiveIntegerField(_("unchanged mappings"), default=0)
+    count_duplicates = models.PositiveIntegerField(_("duplicate rows"), default=0)
+    count_refused = models.PositiveIntegerField(_("refused rows"), default=0)
+    refused_by_reason = models.JSONField(_("refused rows by reason"), default=dict, blank=True)
+    error_report = models.FileField(_("error report"), upload_to="imports/reports/%Y/%m/", blank=True)
+
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    validated_at = models.DateTimeField(_("validated"), null=True, blank=True)
+    validate_seconds = models.FloatField(_("validation time (s)"), null=True, blank=True)
+    apply_requested_at = models.DateTimeField(_("apply requested"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applied by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    apply_seconds = models.FloatField(_("apply time (s)"), null=True, blank=True)
+    rolled_back_at = models.DateTimeField(_("rolled back"), null=True, blank=True)
+    rolled_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rolled back by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.original_name}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.VALIDATING, self.Status.APPLYING}
+
+
+class ImportRow(models.Model):
+    """One data row of a batch's file, parsed and checked: the staging area between upload and apply.
+
+    On PostgreSQL the table is UNLOGGED (see the migration): it is bulk-loaded with COPY and can be
+    rebuilt from the file, so it skips the write-ahead log. Rows are deleted once the batch is applied.
+    """
+
+    # No database-level foreign key: its per-row check would slow the bulk load; Django still cascades.
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    row_number = models.PositiveIntegerField()  # as Excel numbers it: the header is row 1
+    # What the file said, for the error report (cut to 100 characters).
+    old_raw = models.CharField(max_length=100, blank=True)
+    new_raw = models.CharField(max_length=100, blank=True)
+    # Normalised values; blank when the row is refused for that column.
+    old_account_number = models.CharField(max_length=12, blank=True)
+    new_account_number = models.CharField(max_length=12, blank=True)
+    consumer_name = models.CharField(max_length=200, blank=True)
+    division = models.CharField(max_length=100, blank=True)
+    mobile_last4 = models.CharField(max_length=4, blank=True)
+    # A code from imports.reasons.ROW_REASONS; blank for a row that will be imported.
+    reason = models.CharField(max_length=32, blank=True)
+    # An exact repeat of an earlier row: imported once, counted.
+    is_duplicate = models.BooleanField(default=False)
+
+    # No index but the primary key: every statement on staging reads a whole batch (a sequential
+    # scan), and each index would slow the bulk load.
+
+    def __str__(self) -> str:
+        return f"batch {self.batch_id} row {self.row_number}"
+
+
+class MappingChange(models.Model):
+    """What an applied batch did to one mapping, and what was there before: enough to undo it exactly."""
+
+    # Indexed, but no database-level foreign key: its per-row check slows the apply's bulk insert.
+    # PROTECT still stops Django from deleting a batch that has history.
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="changes", db_constraint=False)
+    old_account_number = models.CharField(max_length=12)
+    was_created = models.BooleanField()
+    previous_new_account_number = models.CharField(max_length=12, blank=True)
+    previous_consumer_name = models.CharField(max_length=200, blank=True)
+    previous_division = models.CharField(max_length=100, blank=True)
+    previous_mobile_last4 = models.CharField(max_length=4, blank=True)
+    previous_updated_at = models.DateTimeField(null=True, blank=True)
+    new_account_number = models.CharField(max_length=12)
+    consumer_name = models.CharField(max_length=200, blank=True)
+    division = models.CharField(max_length=100, blank=True)
+    mobile_last4 = models.CharField(max_length=4, blank=True)
+
+    # No index beyond the foreign key's: rollback reads a whole batch at once (one hash join).
+
+    def __str__(self) -> str:
+        return f"batch {self.batch_id} change {self.pk}"

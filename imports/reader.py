@@ -1,0 +1,346 @@
+"""Reads an uploaded mapping file (CSV in any encoding Excel writes, or XLSX) as rows of raw text.
+
+Streaming only: one row at a time, so memory stays flat however long the file is. Nothing here
+judges the values; it finds the columns and hands over what each cell said.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import operator
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, NamedTuple
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+FIELDS = ("old", "new", "name", "division", "mobile")
+REQUIRED = ("old", "new")
+
+# Header aliases, compared after _header_key (case, spaces, underscores, hyphens and dots ignored).
+_ALIASES = {
+    "old": [
+        "old_account_number",
+        "old account no",
+        "old_acct_no",
+        "old account",
+        "old account num",
+        "old_account_no",
+        "पुराना खाता संख्या",
+        "पुराना खाता नंबर",
+        "पुरानी खाता संख्या",
+    ],
+    "new": [
+        "new_account_number",
+        "new account no",
+        "new_acct_no",
+        "new account",
+        "new account num",
+        "new_account_no",
+        "नया खाता संख्या",
+        "नया खाता नंबर",
+        "नई खाता संख्या",
+    ],
+    "name": ["consumer_name", "name", "consumer", "उपभोक्ता का नाम", "उपभोक्ता नाम", "नाम"],
+    "division": ["division", "खंड", "डिवीजन"],
+    "mobile": [
+        "mobile",
+        "mobile no",
+        "mobile number",
+        "registered_mobile",
+        "registered mobile no",
+        "मोबाइल",
+        "मोबाइल नंबर",
+        "मोबाइल संख्या",
+    ],
+}
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u00a0 \t_-./"), None)
+
+
+def _header_key(value: object) -> str:
+    text = unicodedata.normalize("NFC", str(value or ""))
+    return "".join(text.casefold().translate(_INVISIBLE).split())
+
+
+_ALIAS_TO_FIELD = {_header_key(alias): name for name, aliases in _ALIASES.items() for alias in aliases}
+
+_DELIMITERS = ",;\t"
+_SAMPLE_BYTES = 64 * 1024
+
+
+class FileRefused(Exception):
+    """The file as a whole cannot be imported; ``code`` is a key of imports.reasons.FILE_ERRORS."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(code)
+        self.code = code
+        self.detail = detail
+
+
+class RawRow(NamedTuple):
+    # A tuple, not a dataclass: one is made per row, and tuples are the cheapest to make.
+    row_number: int
+    values: dict[str, object]
+
+
+@dataclass
+class MappingFile:
+    """An opened file: the columns found and a one-pass iterator over its data rows."""
+
+    columns: list[str]
+    rows: Iterator[RawRow]
+    # 0.0 to 1.0: how far through the file the reader is (bytes for CSV, rows for XLSX).
+    fraction_read: Callable[[], float] = field(default=lambda: 0.0)
+    close: Callable[[], None] = field(default=lambda: None)
+
+
+def _map_header(cells: list[object]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    duplicates: list[str] = []
+    for index, cell in enumerate(cells):
+        name = _ALIAS_TO_FIELD.get(_header_key(cell))
+        if name is None:
+            continue  # extra columns (meter number, address...) are ignored
+        if name in positions:
+            duplicates.append(name)
+        positions[name] = index
+    if duplicates:
+        raise FileRefused("duplicate_columns", ",".join(duplicates))
+    missing = [name for name in REQUIRED if name not in positions]
+    if missing:
+        raise FileRefused("missing_columns", ",".join(missing))
+    return positions
+
+
+def _is_blank(cells: list[object]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+
+
+def _picker(positions: dict[str, int]) -> Callable[[list[object]], dict[str, object]]:
+    """A fast function from a row's cells to {field: cell}; short rows get None for what they lack."""
+    names = tuple(positions)
+    indexes = tuple(positions.values())
+    getter = operator.itemgetter(*indexes)
+    widest = max(indexes)
+
+    def pick(cells: list[object]) -> dict[str, object]:
+        if len(cells) > widest:
+            values = getter(cells)
+            return dict(zip(names, values if len(indexes) > 1 else (values,), strict=True))
+        return {name: (cells[index] if index < len(cells) else None) for name, index in positions.items()}
+
+    return pick
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+
+class _CountingReader(io.RawIOBase):
+    """Counts the bytes handed to the text decoder, so progress can be told without seeking."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self.bytes_read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        data = self._raw.read(len(buffer))
+        buffer[: len(data)] = data
+        self.bytes_read += len(data)
+        return len(data)
+
+
+def _detect_encoding(path: Path) -> str:
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"  # Excel's "Unicode text": UTF-16 with a BOM, usually tab-separated
+        handle.seek(0)
+        # Prove the whole file is UTF-8 before trusting it; only then fall back to Windows-1252,
+        # which Excel writes on Windows machines set to English.
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := handle.read(1024 * 1024):
+                if b"\x00" in chunk:
+                    raise FileRefused("not_text")
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
+    # Windows-1252 leaves five byte values undefined; a file with one of them is not text we know.
+    try:
+        with path.open("r", encoding="cp1252", newline="") as text:
+            while text.read(1024 * 1024):
+                pass
+    except UnicodeDecodeError:
+        raise FileRefused("encoding") from None
+    return "cp1252"
+
+
+def _header_delimiter(sample: str) -> list[str]:
+    """Delimiters to try, most likely first: csv.Sniffer's guess, then the rest."""
+    order: list[str] = []
+    with contextlib.suppress(csv.Error):
+        order.append(csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter)
+    first_line = next((line for line in sample.splitlines() if line.strip()), "")
+    order.extend(sorted(_DELIMITERS, key=lambda d: -first_line.count(d)))
+    return list(dict.fromkeys(order))
+
+
+def _open_csv(path: Path) -> MappingFile:
+    encoding = _detect_encoding(path)
+    with path.open("r", encoding=encoding, newline="") as handle:
+        sample = handle.read(_SAMPLE_BYTES)
+    if not sample.strip():
+        raise FileRefused("no_header")
+
+    header: list[str] | None = None
+    positions: dict[str, int] = {}
+    delimiter = ","
+    first_refusal: FileRefused | None = None
+    for candidate in _header_delimiter(sample):
+        reader = csv.reader(io.StringIO(sample), delimiter=candidate)
+        header = next((row for row in reader if not _is_blank(list(row))), None)
+        if header is None:
+            raise FileRefused("no_header")
+        try:
+            positions = _map_header(list(header))
+        except FileRefused as refusal:
+            first_refusal = first_refusal or refusal
+            continue
+        delimiter = candidate
+        break
+    else:
+        assert first_refusal is not None
+        raise first_refusal
+
+    raw = path.open("rb")
+    counting = _CountingReader(raw)
+    text = io.TextIOWrapper(io.BufferedReader(counting, buffer_size=256 * 1024), encoding=encoding, newline="")
+    size = max(path.stat().st_size, 1)
+
+    pick = _picker(positions)
+
+    def rows() -> Iterator[RawRow]:
+        reader = csv.reader(text, delimiter=delimiter)
+        seen_header = False
+        for record_number, cells in enumerate(reader, start=1):
+            if not "".join(cells).strip():
+                continue  # stray blank lines: skipped, but they keep Excel's row numbering
+            if not seen_header:
+                seen_header = True
+                continue
+            # Records counted from the top, blank ones included: the row number Excel shows.
+            yield RawRow(row_number=record_number, values=pick(cells))
+
+    return MappingFile(
+        columns=list(positions),
+        rows=rows(),
+        fraction_read=lambda: min(counting.bytes_read / size, 1.0),
+        close=text.close,
+    )
+
+
+# --- XLSX -----------------------------------------------------------------------------------------
+
+
+def _open_xlsx(path: Path) -> MappingFile:
+    with path.open("rb") as handle:
+        if handle.read(4) != b"PK\x03\x04":
+            raise FileRefused("not_a_workbook")
+    try:
+        # read_only streams the sheet's XML: constant memory whatever the number of rows.
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, OSError, ValueError) as error:
+        raise FileRefused("not_a_workbook") from error
+    except Exception as error:  # zipfile.BadZipFile and friends: any unreadable workbook is refused
+        raise FileRefused("not_a_workbook") from error
+    if not workbook.worksheets:
+        workbook.close()
+        raise FileRefused("no_header")
+    sheet = workbook.worksheets[0]
+    total_rows = sheet.max_row or 0
+    cells_iter = sheet.iter_rows(values_only=True)
+    header_row = 0
+    positions: dict[str, int] | None = None
+    for record_number, cells in enumerate(cells_iter, start=1):
+        if _is_blank(list(cells)):
+            continue
+        header_row = record_number
+        try:
+            positions = _map_header(list(cells))
+        except FileRefused:
+            workbook.close()
+            raise
+        break
+    if positions is None:
+        workbook.close()
+        raise FileRefused("no_header")
+    progress = {"row": header_row}
+    pick = _picker(positions)
+
+    def rows() -> Iterator[RawRow]:
+        for record_number, cells in enumerate(cells_iter, start=header_row + 1):
+            progress["row"] = record_number
+            if _is_blank(list(cells)):
+                continue
+            yield RawRow(row_number=record_number, values=pick(list(cells)))
+
+    return MappingFile(
+        columns=list(positions),
+        rows=rows(),
+        fraction_read=lambda: min(progress["row"] / total_rows, 1.0) if total_rows else 0.0,
+        close=workbook.close,
+    )
+
+
+_CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+
+
+def mapping_file_open(path: Path, *, original_name: str) -> MappingFile:
+    """Open ``path`` as the kind its original name says, or raise FileRefused."""
+    suffix = Path(original_name).suffix.lower()
+    if suffix == ".xlsx":
+        return _open_xlsx(path)
+    if suffix in _CSV_SUFFIXES:
+        with path.open("rb") as handle:
+            if handle.read(4) == b"PK\x03\x04":
+                raise FileRefused("not_text")
+        return _open_csv(path)
+    raise FileRefused("unsupported_type")
+
+
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+$")
+_EXCEL_DECIMAL = re.compile(r"^\d+[.,]0+$")
+
+
+def raw_number_problem(value: object) -> str | None:
+    """Excel damage that the normaliser must never see (it would strip the dot and keep going).
+
+    Returns a row reason code, or None when the value may go to the normaliser.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return "excel_number"
+    if isinstance(value, int):
+        return None  # an XLSX number cell; its length is judged by the caller
+    if isinstance(value, str):
+        compact = "".join(value.split())
+        if _SCIENTIFIC.match(compact):
+            return "scientific_notation"
+        if _EXCEL_DECIMAL.match(compact):
+            return "excel_number"
+    return None

@@ -1,0 +1,57 @@
+"""Why a row or a whole file is refused: stable codes, explained in plain words in the user's language."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+# Row refusals. The code goes into the staging table and the error report; the words go to staff.
+ROW_REASONS = {
+    "invalid_old": _("The old account number is not valid: it must be digits only, of the right length."),
+    "invalid_new": _("The new account number is not valid: it must be digits only, of the right length."),
+    "scientific_notation": _(
+        "The number is in Excel's scientific notation (like 2.64E+09): its digits are lost. "
+        "Format the column as Text in Excel and export again."
+    ),
+    "excel_number": _(
+        "The number was stored by Excel as a number (like 12345678.0, or with its leading zeros cut). "
+        "Format the column as Text in Excel and export again."
+    ),
+    "invalid_mobile": _("The mobile number is not a 10-digit Indian mobile number."),
+    "too_long": _("The consumer name or division is too long."),
+    "conflicting_old": _("This old account number appears more than once in the file with different details."),
+    "conflicting_new": _("This new account number is given to more than one old account number in the file."),
+    "new_number_taken": _("This new account number already belongs to a different old account number."),
+}
+
+FILE_ERRORS = {
+    "unsupported_type": _("Only CSV and XLSX files can be imported."),
+    "not_a_workbook": _("This file is named .xlsx but is not an Excel workbook."),
+    "not_text": _("This file is named .csv but is not a text file (is it an Excel workbook?)."),
+    "encoding": _("The characters of this file could not be read. Save it from Excel as CSV UTF-8."),
+    "no_header": _("The file has no header row."),
+    "missing_columns": _("Required columns are missing: %(columns)s."),
+    "duplicate_columns": _("A column appears twice: %(columns)s."),
+    "no_rows": _("The file has a header but no data rows."),
+    "worker_lost": _("The worker stopped while working on this batch. Nothing was changed; you can run it again."),
+    "staging_lost": _(
+        "The checked rows of this batch were lost (database restart). Run it again to re-check the file."
+    ),
+    "internal": _("An unexpected error stopped this batch. Nothing was changed; you can run it again."),
+}
+
+COLUMN_LABELS = {
+    "old": _("old account number"),
+    "new": _("new account number"),
+    "name": _("consumer name"),
+    "division": _("division"),
+    "mobile": _("mobile"),
+}
+
+
+def file_error_message(code: str, detail: str = "") -> str:
+    """The translated sentence for a file-level failure; ``detail`` fills the %(columns)s slot."""
+    message = FILE_ERRORS.get(code, FILE_ERRORS["internal"])
+    if code in {"missing_columns", "duplicate_columns"}:
+        labels = ", ".join(str(COLUMN_LABELS.get(key, key)) for key in detail.split(",") if key)
+        return str(message) % {"columns": labels}
+    return str(message)

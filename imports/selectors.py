@@ -1,0 +1,87 @@
+"""Reads for the import pages: a batch's live progress and the first refused rows of its preview."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from imports.models import ImportBatch, ImportRow
+from imports.reasons import ROW_REASONS
+from imports.services import progress_read
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    status: str
+    status_label: str
+    running: bool
+    phase: str
+    done: int
+    total: int | None
+    percent: int | None
+    rows_per_second: int | None
+    seconds_left: int | None
+    text: str
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def batch_progress(*, batch: ImportBatch) -> BatchProgress:
+    """Rows done of total, rows per second and time left, from what the worker last reported."""
+    running = batch.is_running
+    progress = progress_read(batch.pk) if running else None
+    done, total, rate, left, percent, phase = 0, None, None, None, None, ""
+    if progress is not None:
+        phase, done, total = progress.phase, progress.done, progress.total
+        elapsed = max(time.time() - progress.started, 0.001)
+        rate = int(done / elapsed) if done else None
+        if total:
+            percent = min(100, int(100 * done / total))
+            if rate:
+                left = max(0, int((total - done) / rate))
+    if not running:
+        text = str(batch.get_status_display())
+    elif progress is None:
+        text = _("Waiting for a worker to start…")
+    elif total:
+        text = _("%(done)s of %(total)s rows (%(percent)s%%), %(rate)s rows a second, about %(left)s s left") % {
+            "done": done,
+            "total": total,
+            "percent": percent,
+            "rate": rate or 0,
+            "left": left if left is not None else "?",
+        }
+    else:
+        text = _("%(done)s rows so far") % {"done": done}
+    return BatchProgress(
+        status=batch.status,
+        status_label=str(batch.get_status_display()),
+        running=running,
+        phase=phase,
+        done=done,
+        total=total,
+        percent=percent,
+        rows_per_second=rate,
+        seconds_left=left,
+        text=text,
+    )
+
+
+def batch_refusals_summary(*, batch: ImportBatch) -> list[tuple[str, str, int]]:
+    """(code, plain words, count) for each reason rows were refused, most frequent first."""
+    counts = sorted((batch.refused_by_reason or {}).items(), key=lambda item: -item[1])
+    return [(code, str(ROW_REASONS.get(code, code)), count) for code, count in counts]
+
+
+def batch_refused_rows_first(*, batch: ImportBatch, limit: int = 50) -> list[dict]:
+    """The first refused rows, for the preview page (the full list is the error report)."""
+    rows = (
+        ImportRow.objects.filter(batch_id=batch.pk)
+        .exclude(reason="")
+        .order_by("row_number")
+        .values("row_number", "old_raw", "new_raw", "reason")[:limit]
+    )
+    return [{**row, "reason_text": str(ROW_REASONS.get(row["reason"], row["reason"]))} for row in rows]

@@ -1,0 +1,805 @@
+"""Writes for bulk imports: create a batch, validate it into staging, apply it atomically, roll it back.
+
+The checks and the merge are set-based SQL that runs on PostgreSQL and SQLite alike; only the
+bulk load differs (COPY on PostgreSQL, batched INSERTs on SQLite). Account numbers, names and
+mobiles never reach the logs: only batch ids and counts do.
+"""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import gc
+import hashlib
+import io
+import logging
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+from django.core.files import File
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from imports.checks import CheckedRow, Lengths, row_check
+from imports.models import ImportBatch, ImportRow
+from imports.reader import FileRefused, mapping_file_open
+from imports.reasons import ROW_REASONS
+
+logger = logging.getLogger(__name__)
+
+Status = ImportBatch.Status
+ProgressCallback = Callable[[str, int, "int | None"], None]
+
+# PostgreSQL advisory locks take two int4 keys: this namespace ("KE") and the batch id. A lock is held
+# for as long as a validation or an apply runs; the database frees it when that session dies, which
+# is how a batch whose worker was killed is told apart from one still at work.
+_LOCK_NAMESPACE = 0x4B45
+_CHUNK_ROWS = 50_000
+_PROGRESS_EVERY_ROWS = 10_000
+_PROGRESS_TIMEOUT = 24 * 3600
+
+
+class ImportActionRefused(Exception):
+    """A staff action that cannot be done now; the message is translated, ready to show."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    phase: str
+    done: int
+    total: int | None
+    started: float
+    updated: float
+
+
+# --- Locks and progress ---------------------------------------------------------------------------
+
+
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@contextmanager
+def _runner_lock(batch_id: int) -> Iterator[bool]:
+    """Try to become the one process working on this batch; yields whether it succeeded."""
+    if _is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, batch_id])
+            acquired = bool(cursor.fetchone()[0])
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, batch_id])
+        return
+    # SQLite runs on one machine: an flock on a file has the same property (freed when the process dies).
+    lock_dir = Path(settings.MEDIA_ROOT) / "imports" / "locks"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    with (lock_dir / f"{batch_id}.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            acquired = True
+        except BlockingIOError:
+            acquired = False
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _progress_key(batch_id: int) -> str:
+    return f"imports:progress:{batch_id}"
+
+
+def _progress_report(batch_id: int, *, phase: str, done: int, total: int | None, started: float) -> None:
+    # Progress goes to the cache, not the batch row: the apply holds its transaction open, and the
+    # admin must see progress meanwhile. A cache outage must never stop an import.
+    try:
+        cache.set(
+            _progress_key(batch_id),
+            {"phase": phase, "done": done, "total": total, "started": started, "updated": time.time()},
+            _PROGRESS_TIMEOUT,
+        )
+    except Exception:
+        logger.warning("import batch %s: progress not recorded (cache unavailable)", batch_id)
+
+
+def progress_read(batch_id: int) -> Progress | None:
+    try:
+        value = cache.get(_progress_key(batch_id))
+    except Exception:
+        return None
+    return Progress(**value) if value else None
+
+
+def _fail(batch_id: int, *, code: str, stage: str, detail: str = "") -> None:
+    ImportBatch.objects.filter(pk=batch_id).update(
+        status=Status.FAILED, failure_code=code, failure_detail=detail[:255], failed_stage=stage
+    )
+    logger.warning("import batch %s: failed during %s (%s)", batch_id, stage, code)
+
+
+def _staging_delete(batch_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM imports_importrow WHERE batch_id = %s", [batch_id])
+
+
+# --- Upload ---------------------------------------------------------------------------------------
+
+
+def import_batch_create(
+    *,
+    uploaded_file: File,
+    original_name: str,
+    user: AbstractBaseUser | None,
+    apply_when_valid: bool,
+    queue: bool = True,
+) -> ImportBatch:
+    """Store the file, flag it if the same bytes came before, and queue its validation.
+
+    ``queue=False`` is for callers that validate in-process themselves (the management command).
+    """
+    from imports.tasks import import_batch_validate_task
+
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    sha256 = digest.hexdigest()
+    batch = ImportBatch(
+        original_name=Path(original_name).name[:255],
+        sha256=sha256,
+        duplicate_of=ImportBatch.objects.filter(sha256=sha256).order_by("-created_at").first(),
+        uploaded_by=user if user is not None and user.is_authenticated else None,
+        apply_when_valid=apply_when_valid,
+    )
+    # The stored name keeps only the extension: a file name may itself carry personal data.
+    batch.file.save(f"mapping{Path(original_name).suffix.lower()[:8]}", uploaded_file, save=False)
+    batch.save()
+    if queue:
+        transaction.on_commit(lambda: import_batch_validate_task.delay(batch.pk))
+    logger.info("import batch %s: uploaded (%s bytes)", batch.pk, batch.file.size)
+    return batch
+
+
+# --- Validation -----------------------------------------------------------------------------------
+
+_STAGING_COLUMNS = (
+    "batch_id",
+    "row_number",
+    "old_raw",
+    "new_raw",
+    "old_account_number",
+    "new_account_number",
+    "consumer_name",
+    "division",
+    "mobile_last4",
+    "reason",
+    "is_duplicate",
+)
+_COPY_STAGING = (
+    f"COPY imports_importrow ({', '.join(_STAGING_COLUMNS)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ("
+    "old_raw, new_raw, old_account_number, new_account_number, consumer_name, division, mobile_last4, reason))"
+)
+
+
+def _staging_values(batch_id: int, rows: list[CheckedRow]) -> list[tuple]:
+    return [
+        (
+            batch_id,
+            row.row_number,
+            row.old_raw,
+            row.new_raw,
+            row.old_account_number,
+            row.new_account_number,
+            row.consumer_name,
+            row.division,
+            row.mobile_last4,
+            row.reason,
+            False,
+        )
+        for row in rows
+    ]
+
+
+class _StagingWriter:
+    """Writes checked rows to staging in chunks.
+
+    On PostgreSQL each chunk goes by COPY from a second thread while this one parses the next
+    chunk: the database's work overlaps Python's. At most one chunk is in flight, so memory stays
+    at about two chunks however long the file. The main thread does not touch the database until
+    close() has waited for the last COPY.
+    """
+
+    def __init__(self, batch_id: int) -> None:
+        self.batch_id = batch_id
+        self.postgres = _is_postgres()
+        self._pool = ThreadPoolExecutor(max_workers=1) if self.postgres else None
+        self._in_flight: Future | None = None
+        if self.postgres:
+            connection.ensure_connection()
+            # Django's `connection` is per thread: hand the copying thread this thread's raw one.
+            self._raw_connection = connection.connection
+
+    def write(self, rows: list[CheckedRow]) -> None:
+        if not rows:
+            return
+        if not self.postgres:
+            placeholders = ", ".join(["%s"] * len(_STAGING_COLUMNS))
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO imports_importrow ({', '.join(_STAGING_COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
+                    _staging_values(self.batch_id, rows),
+                )
+            return
+        # The csv module (C) quotes what needs quoting; FORCE_NOT_NULL keeps empty cells as ''.
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(_staging_values(self.batch_id, rows))
+        buffer.seek(0)
+        self._wait()
+        assert self._pool is not None
+        self._in_flight = self._pool.submit(self._copy, buffer)
+
+    def _copy(self, buffer: io.StringIO) -> None:
+        # The raw psycopg2 connection: thread-safe, and Django's wrapper is not used meanwhile.
+        with self._raw_connection.cursor() as cursor:
+            cursor.copy_expert(_COPY_STAGING, buffer, size=1024 * 1024)
+
+    def _wait(self) -> None:
+        if self._in_flight is not None:
+            in_flight, self._in_flight = self._in_flight, None
+            in_flight.result()  # re-raises a failed COPY here, in the caller's thread
+
+    def close(self) -> None:
+        try:
+            self._wait()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+
+
+def _staging_load(batch: ImportBatch, progress: ProgressCallback | None) -> tuple[list[str], int]:
+    mapping_file = mapping_file_open(Path(batch.file.path), original_name=batch.original_name)
+    started = time.time()
+    rows_read = 0
+    chunk: list[CheckedRow] = []
+    lengths = Lengths.from_settings()
+    writer = _StagingWriter(batch.pk)
+    # The loop makes millions of short-lived objects and no reference cycles: the cyclic garbage
+    # collector would only rescan them, so it is paused for the loop (reference counting still
+    # frees every row as soon as its chunk is written).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for raw in mapping_file.rows:
+            chunk.append(row_check(raw, lengths))
+            rows_read += 1
+            if len(chunk) >= _CHUNK_ROWS:
+                writer.write(chunk)
+                chunk = []
+            if rows_read % _PROGRESS_EVERY_ROWS == 0:
+                fraction = mapping_file.fraction_read()
+                estimate = max(rows_read, int(rows_read / fraction)) if fraction > 0 else None
+                _progress_report(batch.pk, phase="validating", done=rows_read, total=estimate, started=started)
+                if progress:
+                    progress("validating", rows_read, estimate)
+        writer.write(chunk)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+        writer.close()
+        mapping_file.close()
+    _progress_report(batch.pk, phase="validating", done=rows_read, total=rows_read, started=started)
+    if progress:
+        progress("validating", rows_read, rows_read)
+    return mapping_file.columns, rows_read
+
+
+# Whole-file checks. Each statement is plain SQL that PostgreSQL and SQLite both run; "%s" is the batch.
+_MARK_DUPLICATES = """
+UPDATE imports_importrow SET is_duplicate = TRUE
+FROM (
+    SELECT id AS repeat_id FROM (
+        SELECT id, ROW_NUMBER() OVER (
+            PARTITION BY old_account_number, new_account_number, consumer_name, division, mobile_last4
+            ORDER BY row_number
+        ) AS position
+        FROM imports_importrow
+        JOIN (
+            -- Only an old number seen more than once can have a duplicate: rank those rows alone.
+            SELECT old_account_number AS repeated FROM imports_importrow
+            WHERE batch_id = %s AND reason = '' GROUP BY old_account_number HAVING COUNT(*) > 1
+        ) AS repeated_numbers ON old_account_number = repeated_numbers.repeated
+        WHERE batch_id = %s AND reason = ''
+    ) AS ranked WHERE position > 1
+) AS repeats
+WHERE imports_importrow.id = repeats.repeat_id
+"""
+# Joins rather than IN/EXISTS subqueries: both databases turn these into one hash join each.
+_MARK_CONFLICTS = """
+UPDATE imports_importrow SET reason = '{reason}'
+FROM (
+    SELECT {column} AS number FROM imports_importrow
+    WHERE batch_id = %s AND reason = '' AND NOT is_duplicate
+    GROUP BY {column} HAVING COUNT(*) > 1
+) AS conflicted
+WHERE imports_importrow.batch_id = %s AND imports_importrow.reason = ''
+  AND imports_importrow.{column} = conflicted.number
+"""
+# A new number that the live table already gives to a different old number.
+_MARK_TAKEN = """
+UPDATE imports_importrow SET reason = 'new_number_taken'
+FROM accounts_accountmapping AS live
+WHERE imports_importrow.batch_id = %s AND imports_importrow.reason = ''
+  AND live.new_account_number = imports_importrow.new_account_number
+  AND live.old_account_number <> imports_importrow.old_account_number
+"""
+# An empty name, division or mobile cell never erases what the live table holds.
+_DIFFERS = """(
+    live.new_account_number <> staged.new_account_number
+    OR (staged.consumer_name <> '' AND staged.consumer_name <> live.consumer_name)
+    OR (staged.division <> '' AND staged.division <> live.division)
+    OR (staged.mobile_last4 <> '' AND staged.mobile_last4 <> live.mobile_last4)
+)"""
+_TO_APPLY = "staged.batch_id = %s AND staged.reason = '' AND NOT staged.is_duplicate"
+_PREVIEW = f"""
+SELECT
+    COUNT(*),
+    COALESCE(SUM(CASE WHEN live.id IS NULL THEN 1 ELSE 0 END), 0),
+    COALESCE(SUM(CASE WHEN live.id IS NOT NULL AND {_DIFFERS} THEN 1 ELSE 0 END), 0)
+FROM imports_importrow staged
+LEFT JOIN accounts_accountmapping live ON live.old_account_number = staged.old_account_number
+WHERE {_TO_APPLY}
+"""  # noqa: S608
+
+
+@contextmanager
+def _bulk_work_memory(cursor) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Let PostgreSQL hash a whole batch in memory instead of spilling to disk (default is 4 MB)."""
+    if not _is_postgres():
+        yield
+        return
+    cursor.execute("SET work_mem = %s", [settings.IMPORTS_WORK_MEM])
+    try:
+        yield
+    finally:
+        cursor.execute("RESET work_mem")
+
+
+def _staging_mark(batch_id: int) -> None:
+    with connection.cursor() as cursor, _bulk_work_memory(cursor):
+        if _is_postgres():
+            # Fresh statistics after the bulk load, or the planner guesses and may pick nested loops.
+            cursor.execute("ANALYZE imports_importrow")
+        cursor.execute(_MARK_DUPLICATES, [batch_id, batch_id])
+        # An old number given two different sets of details: all its rows are refused; then a new
+        # number claimed by two old numbers, among the rows still standing.
+        cursor.execute(
+            _MARK_CONFLICTS.format(reason="conflicting_old", column="old_account_number"), [batch_id, batch_id]
+        )
+        cursor.execute(
+            _MARK_CONFLICTS.format(reason="conflicting_new", column="new_account_number"), [batch_id, batch_id]
+        )
+        cursor.execute(_MARK_TAKEN, [batch_id])
+
+
+def _refusal_counts(batch_id: int) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reason, COUNT(*) FROM imports_importrow WHERE batch_id = %s AND reason <> '' GROUP BY reason",
+            [batch_id],
+        )
+        refused = {reason: count for reason, count in cursor.fetchall()}
+        cursor.execute(
+            "SELECT COUNT(*) FROM imports_importrow WHERE batch_id = %s AND reason = '' AND is_duplicate",
+            [batch_id],
+        )
+        duplicates = cursor.fetchone()[0]
+    return {
+        "count_duplicates": int(duplicates),
+        "count_refused": sum(refused.values()),
+        "refused_by_reason": refused,
+    }
+
+
+def _preview_counts(batch_id: int) -> dict:
+    """How the rows to apply compare with the live table now: new, changed, unchanged."""
+    with connection.cursor() as cursor, _bulk_work_memory(cursor):
+        cursor.execute(_PREVIEW, [batch_id])
+        to_apply, new, changed = (int(value) for value in cursor.fetchone())
+    return {"count_new": new, "count_changed": changed, "count_unchanged": to_apply - new - changed}
+
+
+def excel_safe(value: object) -> str:
+    """A cell Excel will show as text: one that could start a formula gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+def _bilingual(message: object) -> str:
+    with translation.override("en"):
+        english = str(message)
+    with translation.override("hi"):
+        hindi = str(message)
+    return english if english == hindi else f"{english} / {hindi}"
+
+
+def _report_write(batch: ImportBatch) -> None:
+    """The refused rows as a CSV that opens safely in Excel (UTF-8 with BOM, formulas neutralised)."""
+    if batch.error_report:
+        batch.error_report.delete(save=False)
+    if not ImportRow.objects.filter(batch_id=batch.pk).exclude(reason="").exists():
+        batch.error_report = ""
+        return
+    header = [
+        _bilingual(_("row")),
+        _bilingual(_("old account number")),
+        _bilingual(_("new account number")),
+        _bilingual(_("consumer name")),
+        _bilingual(_("division")),
+        _bilingual(_("mobile (last 4 digits)")),
+        "code",
+        "reason",
+        "कारण",
+    ]
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8-sig", newline="", suffix=".csv", delete=False) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        rows = (
+            ImportRow.objects.filter(batch_id=batch.pk)
+            .exclude(reason="")
+            .order_by("row_number")
+            .values_list("row_number", "old_raw", "new_raw", "consumer_name", "division", "mobile_last4", "reason")
+        )
+        reasons_en: dict[str, str] = {}
+        reasons_hi: dict[str, str] = {}
+        for code, message in ROW_REASONS.items():
+            with translation.override("en"):
+                reasons_en[code] = str(message)
+            with translation.override("hi"):
+                reasons_hi[code] = str(message)
+        for row_number, old_raw, new_raw, name, division, mobile, reason in rows.iterator(chunk_size=5000):
+            writer.writerow(
+                [
+                    row_number,
+                    excel_safe(old_raw),
+                    excel_safe(new_raw),
+                    excel_safe(name),
+                    excel_safe(division),
+                    excel_safe(mobile),
+                    reason,
+                    excel_safe(reasons_en.get(reason, reason)),
+                    excel_safe(reasons_hi.get(reason, reason)),
+                ]
+            )
+        temporary = Path(handle.name)
+    try:
+        with temporary.open("rb") as report:
+            batch.error_report.save(f"batch-{batch.pk}-refused-rows.csv", File(report), save=False)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def import_batch_validate(*, batch_id: int, progress: ProgressCallback | None = None) -> ImportBatch:
+    """Read the file into staging and check every row; then apply it if the uploader asked for that.
+
+    Safe to run twice: a second run while the first works, or after it finished, does nothing.
+    """
+    with _runner_lock(batch_id) as acquired:
+        if not acquired:
+            logger.info("import batch %s: validation already running elsewhere", batch_id)
+            return ImportBatch.objects.get(pk=batch_id)
+        batch = ImportBatch.objects.get(pk=batch_id)
+        if batch.status == Status.VALIDATING:
+            # We hold the lock, so the process that started this validation is gone.
+            _fail(batch_id, code="worker_lost", stage=ImportBatch.Stage.VALIDATE)
+            return ImportBatch.objects.get(pk=batch_id)
+        if batch.status != Status.QUEUED:
+            return batch
+        ImportBatch.objects.filter(pk=batch_id).update(status=Status.VALIDATING, failure_code="", failure_detail="")
+        started = time.monotonic()
+        try:
+            _staging_delete(batch_id)
+            columns, rows_read = _staging_load(batch, progress)
+            if rows_read == 0:
+                raise FileRefused("no_rows")
+            _staging_mark(batch_id)
+            counts = {**_preview_counts(batch_id), **_refusal_counts(batch_id)}
+            _report_write(batch)
+            ImportBatch.objects.filter(pk=batch_id).update(
+                status=Status.VALIDATED,
+                columns=columns,
+                rows_read=rows_read,
+                error_report=batch.error_report.name or "",
+                validated_at=timezone.now(),
+                validate_seconds=round(time.monotonic() - started, 3),
+                **counts,
+            )
+            logger.info("import batch %s: validated %s rows", batch_id, rows_read)
+        except FileRefused as refused:
+            _staging_delete(batch_id)
+            _fail(batch_id, code=refused.code, detail=refused.detail, stage=ImportBatch.Stage.VALIDATE)
+        except Exception as error:
+            # The error's class only: database messages can quote a row's values (account numbers).
+            logger.error("import batch %s: validation stopped by %s", batch_id, type(error).__name__)
+            _fail(batch_id, code="internal", stage=ImportBatch.Stage.VALIDATE)
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.status == Status.VALIDATED and batch.apply_when_valid:
+        return import_batch_apply(batch_id=batch_id, user=batch.uploaded_by, progress=progress)
+    return batch
+
+
+# --- Apply ----------------------------------------------------------------------------------------
+
+_HISTORY_INSERT = f"""
+INSERT INTO imports_mappingchange (
+    batch_id, old_account_number, was_created,
+    previous_new_account_number, previous_consumer_name, previous_division, previous_mobile_last4,
+    previous_updated_at, new_account_number, consumer_name, division, mobile_last4
+)
+SELECT
+    staged.batch_id, staged.old_account_number, live.id IS NULL,
+    COALESCE(live.new_account_number, ''), COALESCE(live.consumer_name, ''),
+    COALESCE(live.division, ''), COALESCE(live.mobile_last4, ''), live.updated_at,
+    staged.new_account_number,
+    CASE WHEN staged.consumer_name = '' THEN COALESCE(live.consumer_name, '') ELSE staged.consumer_name END,
+    CASE WHEN staged.division = '' THEN COALESCE(live.division, '') ELSE staged.division END,
+    CASE WHEN staged.mobile_last4 = '' THEN COALESCE(live.mobile_last4, '') ELSE staged.mobile_last4 END
+FROM imports_importrow staged
+LEFT JOIN accounts_accountmapping live ON live.old_account_number = staged.old_account_number
+WHERE {_TO_APPLY} AND (live.id IS NULL OR {_DIFFERS})
+"""  # noqa: S608
+_LIVE_UPDATE = """
+UPDATE accounts_accountmapping AS live SET
+    new_account_number = history.new_account_number,
+    consumer_name = history.consumer_name,
+    division = history.division,
+    mobile_last4 = history.mobile_last4,
+    updated_at = %s
+FROM imports_mappingchange history
+WHERE history.batch_id = %s AND NOT history.was_created
+  AND live.old_account_number = history.old_account_number
+"""
+_LIVE_INSERT = """
+INSERT INTO accounts_accountmapping (
+    old_account_number, new_account_number, consumer_name, division, mobile_last4, created_at, updated_at
+)
+SELECT old_account_number, new_account_number, consumer_name, division, mobile_last4, %s, %s
+FROM imports_mappingchange WHERE batch_id = %s AND was_created
+ORDER BY old_account_number
+"""
+
+
+def _apply_in_transaction(batch_id: int, progress: ProgressCallback | None) -> int:
+    """The merge, all or nothing. Returns how many rows were refused only now (numbers taken meanwhile)."""
+    started = time.time()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with transaction.atomic():
+        ImportBatch.objects.select_for_update().get(pk=batch_id)
+        with connection.cursor() as cursor:
+            if _is_postgres():
+                # Writers wait until we commit; readers (the lookup) carry on and see the old state.
+                cursor.execute("LOCK TABLE accounts_accountmapping IN SHARE ROW EXCLUSIVE MODE")
+                cursor.execute("SET LOCAL work_mem = %s", [settings.IMPORTS_WORK_MEM])
+            # The live table may have changed since validation: check the numbers again, under the lock.
+            cursor.execute(_MARK_TAKEN, [batch_id])
+            refused_now = max(cursor.rowcount, 0)
+            cursor.execute(f"SELECT COUNT(*) FROM imports_importrow staged WHERE {_TO_APPLY}", [batch_id])  # noqa: S608
+            total = cursor.fetchone()[0]
+            _progress_report(batch_id, phase="applying", done=0, total=total, started=started)
+            cursor.execute(_HISTORY_INSERT, [batch_id])
+            cursor.execute(
+                "SELECT COUNT(*), COALESCE(SUM(CASE WHEN was_created THEN 1 ELSE 0 END), 0) "
+                "FROM imports_mappingchange WHERE batch_id = %s",
+                [batch_id],
+            )
+            changes, created = (int(value) for value in cursor.fetchone())
+            cursor.execute(_LIVE_INSERT, [now, now, batch_id])
+            _progress_report(batch_id, phase="applying", done=created, total=total, started=started)
+            if progress:
+                progress("applying", created, total)
+            cursor.execute(_LIVE_UPDATE, [now, batch_id])
+        ImportBatch.objects.filter(pk=batch_id).update(
+            status=Status.APPLIED,
+            count_new=created,
+            count_changed=changes - created,
+            count_unchanged=total - changes,
+            applied_at=timezone.now(),
+            **(_refusal_counts(batch_id) if refused_now else {}),
+        )
+    _progress_report(batch_id, phase="applying", done=total, total=total, started=started)
+    if progress:
+        progress("applying", total, total)
+    return refused_now
+
+
+def import_batch_apply(
+    *, batch_id: int, user: AbstractBaseUser | None = None, progress: ProgressCallback | None = None
+) -> ImportBatch:
+    """Apply a validated batch to the live table in one transaction. Safe to run twice: it applies once."""
+    with _runner_lock(batch_id) as acquired:
+        if not acquired:
+            logger.info("import batch %s: apply already running elsewhere", batch_id)
+            return ImportBatch.objects.get(pk=batch_id)
+        batch = ImportBatch.objects.get(pk=batch_id)
+        if batch.status == Status.APPLYING:
+            # We hold the lock, so the process that started this apply is gone; its transaction was
+            # rolled back by the database when its connection died.
+            _fail(batch_id, code="worker_lost", stage=ImportBatch.Stage.APPLY)
+            return ImportBatch.objects.get(pk=batch_id)
+        if batch.status != Status.VALIDATED:
+            return batch
+        if not ImportRow.objects.filter(batch_id=batch_id).exists():
+            # The staging rows are gone (the unlogged table is emptied by a database crash).
+            _fail(batch_id, code="staging_lost", stage=ImportBatch.Stage.VALIDATE)
+            return ImportBatch.objects.get(pk=batch_id)
+        applier = user if user is not None and user.is_authenticated else batch.applied_by
+        ImportBatch.objects.filter(pk=batch_id).update(status=Status.APPLYING, applied_by=applier)
+        started = time.monotonic()
+        try:
+            refused_now = _apply_in_transaction(batch_id, progress)
+        except Exception as error:
+            # The error's class only: an IntegrityError's message quotes the conflicting number.
+            logger.error("import batch %s: apply stopped by %s; nothing was changed", batch_id, type(error).__name__)
+            _fail(batch_id, code="internal", stage=ImportBatch.Stage.APPLY)
+            return ImportBatch.objects.get(pk=batch_id)
+        ImportBatch.objects.filter(pk=batch_id).update(apply_seconds=round(time.monotonic() - started, 3))
+        batch = ImportBatch.objects.get(pk=batch_id)
+        if refused_now:
+            _report_write(batch)
+            ImportBatch.objects.filter(pk=batch_id).update(error_report=batch.error_report.name or "")
+        # The staging rows have done their job; the history in MappingChange is what rollback needs.
+        _staging_delete(batch_id)
+        logger.info("import batch %s: applied", batch_id)
+    return ImportBatch.objects.get(pk=batch_id)
+
+
+def import_batch_apply_request(*, batch_id: int, user: AbstractBaseUser) -> ImportBatch:
+    """Queue the apply of a validated batch (a staff member's click)."""
+    from imports.tasks import import_batch_apply_task
+
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status != Status.VALIDATED:
+            raise ImportActionRefused(_("Only a validated batch can be applied."))
+        batch.apply_requested_at = timezone.now()
+        batch.applied_by = user
+        batch.save(update_fields=["apply_requested_at", "applied_by"])
+        transaction.on_commit(lambda: import_batch_apply_task.delay(batch_id))
+    return batch
+
+
+def import_batch_retry(*, batch_id: int, user: AbstractBaseUser) -> ImportBatch:
+    """Run a failed batch again: its apply if the staging rows survived, else from the file."""
+    from imports.tasks import import_batch_apply_task, import_batch_validate_task
+
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status != Status.FAILED:
+            raise ImportActionRefused(_("Only a failed batch can be run again."))
+        staged = ImportRow.objects.filter(batch_id=batch_id).exists()
+        if batch.failed_stage == ImportBatch.Stage.APPLY and staged:
+            batch.status = Status.VALIDATED
+            batch.applied_by = user
+            task = import_batch_apply_task
+        else:
+            batch.status = Status.QUEUED
+            task = import_batch_validate_task
+        batch.failure_code = batch.failure_detail = batch.failed_stage = ""
+        batch.save(update_fields=["status", "applied_by", "failure_code", "failure_detail", "failed_stage"])
+        transaction.on_commit(lambda: task.delay(batch_id))
+    return batch
+
+
+def import_batches_fail_abandoned() -> int:
+    """Mark failed every batch left validating or applying by a process that no longer exists.
+
+    A running batch holds its lock; a batch whose lock is free has lost its worker (kill -9, a
+    machine restart). Returns how many batches were marked.
+    """
+    marked = 0
+    running = ImportBatch.objects.filter(status__in=[Status.VALIDATING, Status.APPLYING]).values_list("pk", "status")
+    for batch_id, status in list(running):
+        with _runner_lock(batch_id) as acquired:
+            if not acquired:
+                continue
+            stage = ImportBatch.Stage.APPLY if status == Status.APPLYING else ImportBatch.Stage.VALIDATE
+            marked += ImportBatch.objects.filter(pk=batch_id, status=status).update(
+                status=Status.FAILED, failure_code="worker_lost", failed_stage=stage
+            )
+            logger.warning("import batch %s: its worker is gone; marked failed", batch_id)
+    return marked
+
+
+# --- Rollback -------------------------------------------------------------------------------------
+
+_DRIFTED = """
+SELECT COUNT(*) FROM imports_mappingchange history
+LEFT JOIN accounts_accountmapping live ON live.old_account_number = history.old_account_number
+WHERE history.batch_id = %s AND (
+    live.id IS NULL
+    OR live.new_account_number <> history.new_account_number
+    OR live.consumer_name <> history.consumer_name
+    OR live.division <> history.division
+    OR live.mobile_last4 <> history.mobile_last4
+)
+"""
+_NUMBER_REUSED = """
+SELECT COUNT(*) FROM imports_mappingchange history
+JOIN accounts_accountmapping live ON live.new_account_number = history.previous_new_account_number
+WHERE history.batch_id = %s AND NOT history.was_created
+  AND live.old_account_number <> history.old_account_number
+"""
+_ROLLBACK_DELETE = """
+DELETE FROM accounts_accountmapping WHERE old_account_number IN (
+    SELECT old_account_number FROM imports_mappingchange WHERE batch_id = %s AND was_created
+)
+"""
+_ROLLBACK_RESTORE = """
+UPDATE accounts_accountmapping AS live SET
+    new_account_number = history.previous_new_account_number,
+    consumer_name = history.previous_consumer_name,
+    division = history.previous_division,
+    mobile_last4 = history.previous_mobile_last4,
+    updated_at = history.previous_updated_at
+FROM imports_mappingchange history
+WHERE history.batch_id = %s AND NOT history.was_created
+  AND live.old_account_number = history.old_account_number
+"""
+
+
+def import_batch_rollback(*, batch_id: int, user: AbstractBaseUser | None) -> ImportBatch:
+    """Put back exactly what an applied batch replaced, in one transaction.
+
+    Refused, with nothing changed, when a mapping this batch wrote has been changed since (by a
+    later batch or by hand), or when a number it released has been given to another account:
+    undoing would then overwrite someone else's work.
+    """
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status != Status.APPLIED:
+            raise ImportActionRefused(_("Only an applied batch can be rolled back."))
+        with connection.cursor() as cursor:
+            if _is_postgres():
+                cursor.execute("LOCK TABLE accounts_accountmapping IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute(_DRIFTED, [batch_id])
+            drifted = cursor.fetchone()[0]
+            if drifted:
+                raise ImportActionRefused(
+                    _(
+                        "Not rolled back: %(count)s mappings written by this batch have changed since "
+                        "(by a later batch or by hand). Roll back the later batches first."
+                    )
+                    % {"count": drifted}
+                )
+            cursor.execute(_NUMBER_REUSED, [batch_id])
+            reused = cursor.fetchone()[0]
+            if reused:
+                raise ImportActionRefused(
+                    _(
+                        "Not rolled back: %(count)s new account numbers this batch replaced now belong to "
+                        "other accounts."
+                    )
+                    % {"count": reused}
+                )
+            cursor.execute(_ROLLBACK_DELETE, [batch_id])
+            cursor.execute(_ROLLBACK_RESTORE, [batch_id])
+        batch.status = Status.ROLLED_BACK
+        batch.rolled_back_at = timezone.now()
+        batch.rolled_back_by = user if user is not None and user.is_authenticated else None
+        batch.save(update_fields=["status", "rolled_back_at", "rolled_back_by"])
+    logger.info("import batch %s: rolled back", batch_id)
+    return batch

@@ -1,0 +1,164 @@
+"""Staff pages: only holders of accounts.import_mapping upload, preview, apply, download and poll progress."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import AccountMapping
+from imports import services
+from imports.models import ImportBatch
+from tests.imports.conftest import batch_upload, batch_validated, csv_bytes, runner_alive, staff_user
+
+pytestmark = pytest.mark.django_db
+
+DATA = csv_bytes("12345678,2640000001,Ram,North,9876543210", "1234567A,2640000002,,,")
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _upload(client: Client, data: bytes = DATA, *, name: str = "mapping.csv", apply_when_valid: bool = False):
+    return client.post(
+        reverse("admin:imports_importbatch_add"),
+        {"file": SimpleUploadedFile(name, data), "apply_when_valid": "on" if apply_when_valid else ""},
+    )
+
+
+def test_staff_without_the_import_permission_can_do_nothing(client: Client) -> None:
+    clerk = _client_for(staff_user("clerk", can_import=False))
+    batch = batch_validated(DATA)
+
+    responses = [
+        clerk.get(reverse("admin:imports_importbatch_changelist")),
+        clerk.get(reverse("admin:imports_importbatch_add")),
+        _upload(clerk),
+        clerk.get(reverse("admin:imports_importbatch_change", args=[batch.pk])),
+        clerk.get(reverse("admin:imports_importbatch_progress", args=[batch.pk])),
+        clerk.get(reverse("admin:imports_importbatch_report", args=[batch.pk])),
+        clerk.post(reverse("admin:imports_importbatch_apply", args=[batch.pk])),
+    ]
+
+    assert [response.status_code for response in responses] == [403] * len(responses)
+    assert ImportBatch.objects.count() == 1
+    assert not AccountMapping.objects.exists()
+
+
+def test_a_visitor_who_is_not_logged_in_is_sent_to_the_login_page(client: Client) -> None:
+    batch = batch_validated(DATA)
+
+    response = client.get(reverse("admin:imports_importbatch_progress", args=[batch.pk]))
+
+    assert response.status_code == 302
+    assert "/staff/login/" in response["Location"]
+
+
+def test_an_operator_uploads_sees_the_preview_and_applies(django_capture_on_commit_callbacks) -> None:
+    operator = _client_for(staff_user("operator", can_import=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(operator)
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    assert batch.status == ImportBatch.Status.VALIDATED
+    assert batch.uploaded_by.username == "operator"
+    assert not AccountMapping.objects.exists()
+
+    page = operator.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))
+    assert page.status_code == 200
+    assert page.context["batch"].count_new == 1
+    assert [code for code, _text, _count in page.context["refusals"]] == ["invalid_old"]
+    assert reverse("admin:imports_importbatch_apply", args=[batch.pk]).encode() in page.content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        operator.post(reverse("admin:imports_importbatch_apply", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.APPLIED
+    assert AccountMapping.objects.filter(old_account_number="12345678", new_account_number="2640000001").exists()
+
+
+def test_the_same_file_uploaded_twice_is_flagged(django_capture_on_commit_callbacks) -> None:
+    operator = _client_for(staff_user("operator", can_import=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(operator, apply_when_valid=True)
+        response = _upload(operator)
+
+    first, second = ImportBatch.objects.order_by("pk")
+    assert second.duplicate_of_id == first.pk
+    assert second.sha256 == first.sha256
+    messages = [str(message) for message in response.wsgi_request._messages]
+    assert any(f"#{first.pk}" in message for message in messages)
+
+
+def test_the_upload_form_refuses_a_file_type_it_cannot_read() -> None:
+    operator = _client_for(staff_user("operator", can_import=True))
+
+    response = _upload(operator, b"%PDF", name="mapping.pdf")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_error_report_downloads_as_csv_for_operators_only() -> None:
+    operator = _client_for(staff_user("operator", can_import=True))
+    batch = batch_validated(DATA)
+
+    response = operator.get(reverse("admin:imports_importbatch_report", args=[batch.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "1234567A" in body and "invalid_old" in body
+    assert "12345678," not in body  # only refused rows are in the report
+
+
+def test_the_progress_endpoint_reports_rows_done_rate_and_time_left_while_running() -> None:
+    operator = _client_for(staff_user("operator", can_import=True))
+    batch = batch_upload(DATA)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.VALIDATING)
+    services._progress_report(batch.pk, phase="validating", done=250, total=1000, started=time.time() - 5)
+
+    with runner_alive(batch.pk):
+        data = operator.get(reverse("admin:imports_importbatch_progress", args=[batch.pk])).json()
+        page = operator.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))
+
+    assert data["running"] is True
+    assert (data["done"], data["total"], data["percent"]) == (250, 1000, 25)
+    assert 40 <= data["rows_per_second"] <= 50
+    assert 10 <= data["seconds_left"] <= 20
+    assert "12345678" not in str(data)
+    # Without JavaScript the page refreshes itself; with it, the script polls the endpoint.
+    assert b'http-equiv="refresh"' in page.content
+    assert b"imports/progress.js" in page.content
+
+
+def test_the_progress_endpoint_says_finished_when_the_batch_is_done() -> None:
+    operator = _client_for(staff_user("operator", can_import=True))
+    batch = batch_validated(DATA)
+
+    data = operator.get(reverse("admin:imports_importbatch_progress", args=[batch.pk])).json()
+    page = operator.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))
+
+    assert (data["running"], data["status"]) == (False, "validated")
+    assert b'http-equiv="refresh"' not in page.content
+
+
+def test_rolling_back_from_the_admin_restores_the_table() -> None:
+    operator = _client_for(staff_user("operator", can_import=True))
+    batch = batch_validated(DATA)
+    services.import_batch_apply(batch_id=batch.pk)
+
+    response = operator.post(reverse("admin:imports_importbatch_rollback", args=[batch.pk]))
+
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.ROLLED_BACK
+    assert not AccountMapping.objects.exists()

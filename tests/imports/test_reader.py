@@ -1,0 +1,153 @@
+"""What comes in: encodings, delimiters, line endings, XLSX, header aliases and files refused whole."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from accounts.models import AccountMapping
+from imports.models import ImportBatch, ImportRow
+from tests.imports.conftest import batch_validated, csv_bytes, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+TAB_HEADER = "old_account_number\tnew_account_number\tconsumer_name\tdivision\tmobile"
+ROWS = ["12345678,2640000001,Ram Prasad,North,9876543210", "12345679,2640000002,सीता देवी,South,"]
+
+
+def _staged(batch: ImportBatch) -> list[tuple]:
+    return list(
+        ImportRow.objects.filter(batch_id=batch.pk)
+        .order_by("row_number")
+        .values_list("row_number", "old_account_number", "new_account_number", "consumer_name", "reason")
+    )
+
+
+@pytest.mark.parametrize(
+    ("label", "data"),
+    [
+        ("utf-8", csv_bytes(*ROWS)),
+        ("utf-8 with BOM", codecs.BOM_UTF8 + csv_bytes(*ROWS)),
+        (
+            "utf-16 with BOM, tabs",
+            csv_bytes(*(r.replace(",", "\t") for r in ROWS), header=TAB_HEADER, encoding="utf-16"),
+        ),
+        (
+            "semicolons, CRLF",
+            csv_bytes(
+                *(r.replace(",", ";") for r in ROWS),
+                header="old account no;new account no;name;division;mobile no",
+                newline="\r\n",
+            ),
+        ),
+    ],
+)
+def test_it_reads_every_encoding_and_delimiter_excel_writes(label: str, data: bytes) -> None:
+    batch = batch_validated(data)
+
+    assert batch.status == ImportBatch.Status.VALIDATED, (label, batch.failure_code)
+    assert _staged(batch) == [
+        (2, "12345678", "2640000001", "Ram Prasad", ""),
+        (3, "12345679", "2640000002", "सीता देवी", ""),
+    ]
+
+
+def test_it_reads_windows_1252_as_a_last_resort() -> None:
+    data = csv_bytes("12345678,2640000001,José Müller,North,", encoding="cp1252")
+
+    batch = batch_validated(data)
+
+    assert batch.status == ImportBatch.Status.VALIDATED
+    assert _staged(batch)[0][3] == "José Müller"
+
+
+def test_it_reads_quoted_fields_with_commas_and_keeps_row_numbers_across_blank_lines() -> None:
+    data = csv_bytes(
+        '12345678,2640000001,"Prasad, Ram",North,', "", "  ", '12345679,2640000002,"Devi, ""Sita""",South,'
+    )
+
+    batch = batch_validated(data)
+
+    assert _staged(batch) == [
+        (2, "12345678", "2640000001", "Prasad, Ram", ""),
+        (5, "12345679", "2640000002", 'Devi, "Sita"', ""),
+    ]
+    assert batch.rows_read == 2
+
+
+def test_it_reads_the_first_sheet_of_an_xlsx() -> None:
+    data = xlsx_bytes(
+        [
+            ["पुराना खाता संख्या", "नया खाता संख्या", "उपभोक्ता का नाम", "खंड", "मोबाइल"],
+            ["12345678", "2640000001", "राम", "उत्तर", "+91 98765 43210"],
+            [12345679, 2640000002, "Sita", "South", 9876543211],
+            ["2.64E+09", "2640000003", "x", "y", None],
+            [1234567, 2640000004, "leading zero lost", "y", None],
+        ]
+    )
+
+    batch = batch_validated(data, name="mapping.xlsx")
+
+    assert batch.status == ImportBatch.Status.VALIDATED, batch.failure_code
+    assert _staged(batch) == [
+        (2, "12345678", "2640000001", "राम", ""),
+        (3, "12345679", "2640000002", "Sita", ""),
+        (4, "", "", "x", "scientific_notation"),
+        (5, "", "", "leading zero lost", "excel_number"),
+    ]
+    assert list(
+        ImportRow.objects.filter(batch_id=batch.pk).order_by("row_number").values_list("mobile_last4", flat=True)
+    )[:2] == ["3210", "3211"]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "old_account_number,new_account_number",
+        "Old Account No,New Account No",
+        "OLD_ACCT_NO,new_acct_no",
+        " old account number , NEW_ACCOUNT_NUMBER ",
+        "पुराना खाता संख्या,नया खाता संख्या",
+    ],
+)
+def test_it_matches_header_aliases_whatever_the_case_spaces_and_underscores(header: str) -> None:
+    batch = batch_validated(csv_bytes("12345678,2640000001", header=header))
+
+    assert batch.status == ImportBatch.Status.VALIDATED
+    assert _staged(batch) == [(2, "12345678", "2640000001", "", "")]
+
+
+def test_it_refuses_a_file_without_the_new_number_column_before_reading_any_row() -> None:
+    batch = batch_validated(csv_bytes("12345678,Ram", header="old_account_number,consumer_name"))
+
+    assert batch.status == ImportBatch.Status.FAILED
+    assert (batch.failure_code, batch.failure_detail) == ("missing_columns", "new")
+    assert not ImportRow.objects.filter(batch_id=batch.pk).exists()
+    assert batch.rows_read == 0
+
+
+def test_it_refuses_a_column_given_twice() -> None:
+    batch = batch_validated(csv_bytes("1,2,3", header="old_account_number,new_account_number,new account no"))
+
+    assert (batch.status, batch.failure_code) == (ImportBatch.Status.FAILED, "duplicate_columns")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("mapping.pdf", b"%PDF-1.4 whatever", "unsupported_type"),
+        ("mapping.xlsx", csv_bytes("12345678,2640000001"), "not_a_workbook"),
+        ("mapping.csv", xlsx_bytes([["old_account_number", "new_account_number"]]), "not_text"),
+        ("mapping.csv", b"old_account_number,new_account_number\n\x00\x01\x02\x03", "not_text"),
+        ("mapping.csv", b"old_account_number,new_account_number\n12345678,\x81\x8d\x8f\n", "encoding"),
+        ("mapping.csv", csv_bytes(), "no_rows"),
+        ("mapping.csv", b"\n\n", "no_header"),
+    ],
+)
+def test_it_refuses_a_file_that_is_not_what_its_name_says(name: str, data: bytes, code: str) -> None:
+    batch = batch_validated(data, name=name)
+
+    assert (batch.status, batch.failure_code) == (ImportBatch.Status.FAILED, code)
+    assert batch.failed_stage == ImportBatch.Stage.VALIDATE
+    assert not AccountMapping.objects.exists()

@@ -1,0 +1,282 @@
+"""The pipeline on whatever database the run has (SQLite bare, PostgreSQL in CI): checks, apply, rollback."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.utils import translation
+
+from accounts.models import AccountMapping
+from imports import services
+from imports.models import ImportBatch, ImportRow, MappingChange
+from tests.imports.conftest import (
+    batch_applied,
+    batch_upload,
+    batch_validated,
+    csv_bytes,
+    live_table,
+    mapping_existing,
+    runner_alive,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _reasons(batch: ImportBatch) -> dict[int, str]:
+    return dict(ImportRow.objects.filter(batch_id=batch.pk).exclude(reason="").values_list("row_number", "reason"))
+
+
+def _report_rows(batch: ImportBatch) -> list[list[str]]:
+    with batch.error_report.open("rb") as handle:
+        text = handle.read().decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_it_refuses_both_rows_of_an_old_number_given_two_new_numbers() -> None:
+    batch = batch_validated(csv_bytes("12345678,2640000001,,,", "12345678,2640000002,,,", "12345679,2640000003,,,"))
+
+    assert _reasons(batch) == {2: "conflicting_old", 3: "conflicting_old"}
+    assert batch.refused_by_reason == {"conflicting_old": 2}
+    assert batch.count_new == 1
+
+
+def test_it_refuses_both_rows_of_a_new_number_given_to_two_old_numbers() -> None:
+    batch = batch_validated(csv_bytes("12345678,2640000001,,,", "12345679,2640000001,,,"))
+
+    assert _reasons(batch) == {2: "conflicting_new", 3: "conflicting_new"}
+    assert batch.count_new == 0
+
+
+def test_it_refuses_a_new_number_already_held_by_a_different_old_number() -> None:
+    mapping_existing("11111111", "2640000001")
+
+    batch = batch_validated(csv_bytes("12345678,2640000001,,,", "12345679,2640000002,,,"))
+
+    assert _reasons(batch) == {2: "new_number_taken"}
+    assert (batch.count_new, batch.count_unchanged) == (1, 0)
+
+
+def test_it_imports_exact_duplicates_once_and_counts_them() -> None:
+    row = "12345678,2640000001,Ram,North,9876543210"
+
+    batch = batch_applied(csv_bytes(row, row, row))
+
+    assert (batch.count_new, batch.count_duplicates, batch.count_refused) == (1, 2, 0)
+    assert AccountMapping.objects.count() == 1
+
+
+def test_a_refused_row_never_stops_the_others_and_every_reason_is_reported() -> None:
+    mapping_existing("11111111", "2640000009")
+    batch = batch_applied(
+        csv_bytes(
+            "12345678,2640000001,Ram,North,9876543210",  # imported
+            "1234567A,2640000002,,,",  # invalid_old
+            "12345670,26400,,,",  # invalid_new
+            "2.64E+07,2640000003,,,",  # scientific_notation
+            "12345671.0,2640000004,,,",  # excel_number
+            "12345672,2640000005,,,12345",  # invalid_mobile
+            "12345673,2640000006,,,",  # conflicting_old
+            "12345673,2640000007,,,",  # conflicting_old
+            "12345674,2640000008,,,",  # conflicting_new
+            "12345675,2640000008,,,",  # conflicting_new
+            "12345676,2640000009,,,",  # new_number_taken
+        )
+    )
+
+    assert batch.status == ImportBatch.Status.APPLIED
+    assert batch.refused_by_reason == {
+        "invalid_old": 1,
+        "invalid_new": 1,
+        "scientific_notation": 1,
+        "excel_number": 1,
+        "invalid_mobile": 1,
+        "conflicting_old": 2,
+        "conflicting_new": 2,
+        "new_number_taken": 1,
+    }
+    assert (batch.count_new, batch.count_refused) == (1, 10)
+    assert set(AccountMapping.objects.values_list("old_account_number", flat=True)) == {"11111111", "12345678"}
+    report = _report_rows(batch)
+    assert [row[0] for row in report[1:]] == [str(n) for n in range(3, 13)]
+    assert report[1][6] == "invalid_old"
+    assert report[1][7].startswith("The old account number is not valid")
+
+
+def test_the_error_report_neutralises_cells_that_excel_would_run_as_formulas() -> None:
+    batch = batch_validated(
+        csv_bytes(
+            '=HYPERLINK("http://evil"),2640000001,@SUM(A1),-2+3,',
+            '+12345678,2640000002,"\tname","\rdivision",',
+        )
+    )
+
+    cells = [cell for row in _report_rows(batch)[1:] for cell in row[1:5]]
+    assert cells == [
+        '\'=HYPERLINK("http://evil")',
+        "2640000001",
+        "'@SUM(A1)",
+        "'-2+3",
+        "'+12345678",
+        "2640000002",
+        "'\tname",
+        "'\rdivision",
+    ]
+    assert not any(cell[:1] in "=+-@\t\r" for cell in cells if cell)
+
+
+def test_the_preview_counts_new_changed_and_unchanged_without_touching_the_live_table() -> None:
+    mapping_existing("12345678", "2640000001", name="Ram")
+    mapping_existing("12345679", "2640000002", name="Sita")
+    before = live_table()
+
+    batch = batch_validated(
+        csv_bytes("12345678,2640000001,Ram,,", "12345679,2640000003,Sita,,", "12345680,2640000004,Gita,,")
+    )
+
+    assert (batch.count_new, batch.count_changed, batch.count_unchanged) == (1, 1, 1)
+    assert live_table() == before
+    assert not MappingChange.objects.exists()
+
+
+def test_applying_writes_new_and_changed_mappings_and_records_history() -> None:
+    mapping_existing("12345678", "2640000001", name="Ram", division="North", mobile_last4="1111")
+
+    batch = batch_applied(csv_bytes("12345678,2640000009,Ram Prasad,,9876543210", "12345680,2640000004,Gita,South,"))
+
+    assert (batch.count_new, batch.count_changed, batch.count_unchanged) == (1, 1, 0)
+    assert [row[:5] for row in live_table()] == [
+        # An empty division cell keeps what the live table had.
+        ("12345678", "2640000009", "Ram Prasad", "North", "3210"),
+        ("12345680", "2640000004", "Gita", "South", ""),
+    ]
+    assert MappingChange.objects.filter(batch=batch).count() == 2
+    assert not ImportRow.objects.filter(batch_id=batch.pk).exists()
+
+
+def test_reimporting_a_file_already_applied_changes_nothing_and_says_so() -> None:
+    data = csv_bytes("12345678,2640000001,Ram,North,9876543210", "12345679,2640000002,Sita,South,")
+    first = batch_applied(data)
+    after_first = live_table()
+
+    second = batch_applied(data)
+
+    assert second.duplicate_of_id == first.pk
+    assert (second.count_new, second.count_changed, second.count_unchanged) == (0, 0, 2)
+    assert live_table() == after_first
+    assert not MappingChange.objects.filter(batch=second).exists()
+
+
+def test_rollback_restores_exactly_what_was_there_before() -> None:
+    mapping_existing("12345678", "2640000001", name="Ram", division="North", mobile_last4="1111")
+    mapping_existing("12345679", "2640000002", name="Sita", division="South", mobile_last4="2222")
+    before = live_table()
+    batch = batch_applied(
+        csv_bytes("12345678,2640000009,Ram Prasad,East,9876543210", "12345680,2640000004,Gita,South,")
+    )
+    assert live_table() != before
+
+    rolled_back = services.import_batch_rollback(batch_id=batch.pk, user=None)
+
+    assert rolled_back.status == ImportBatch.Status.ROLLED_BACK
+    assert live_table() == before  # values and updated_at, and the created mapping is gone
+
+
+def test_rollback_is_refused_when_a_later_batch_changed_the_same_mapping() -> None:
+    first = batch_applied(csv_bytes("12345678,2640000001,Ram,,"))
+    batch_applied(csv_bytes("12345678,2640000002,Ram,,"))
+    before = live_table()
+
+    with translation.override("en"), pytest.raises(services.ImportActionRefused, match="changed since"):
+        services.import_batch_rollback(batch_id=first.pk, user=None)
+
+    assert live_table() == before
+    first.refresh_from_db()
+    assert first.status == ImportBatch.Status.APPLIED
+
+
+def test_rollback_is_refused_when_a_released_number_now_belongs_to_another_account() -> None:
+    mapping_existing("12345678", "2640000001")
+    first = batch_applied(csv_bytes("12345678,2640000002,,,"))
+    batch_applied(csv_bytes("12345679,2640000001,,,"))  # the number first released, given to someone else
+    before = live_table()
+
+    with translation.override("en"), pytest.raises(services.ImportActionRefused, match="belong to other accounts"):
+        services.import_batch_rollback(batch_id=first.pk, user=None)
+
+    assert live_table() == before
+
+
+def test_applying_twice_applies_once() -> None:
+    batch = batch_validated(csv_bytes("12345678,2640000001,,,"))
+
+    services.import_batch_apply(batch_id=batch.pk)
+    again = services.import_batch_apply(batch_id=batch.pk)
+
+    assert again.status == ImportBatch.Status.APPLIED
+    assert again.count_new == 1
+    assert MappingChange.objects.filter(batch=batch).count() == 1
+    assert AccountMapping.objects.count() == 1
+
+
+def test_a_number_taken_between_validation_and_apply_is_refused_at_apply_and_the_rest_applied() -> None:
+    batch = batch_validated(csv_bytes("12345678,2640000001,,,", "12345679,2640000002,,,"))
+    mapping_existing("11111111", "2640000001")  # by hand, meanwhile
+
+    applied = services.import_batch_apply(batch_id=batch.pk)
+
+    assert applied.status == ImportBatch.Status.APPLIED
+    assert (applied.count_new, applied.refused_by_reason) == (1, {"new_number_taken": 1})
+    assert AccountMapping.objects.get(new_account_number="2640000001").old_account_number == "11111111"
+    assert _report_rows(applied)[1][6] == "new_number_taken"
+
+
+def test_apply_when_valid_applies_right_after_the_check() -> None:
+    batch = batch_upload(csv_bytes("12345678,2640000001,,,"), apply_when_valid=True)
+
+    batch = services.import_batch_validate(batch_id=batch.pk)
+
+    assert batch.status == ImportBatch.Status.APPLIED
+    assert AccountMapping.objects.filter(old_account_number="12345678").exists()
+
+
+def test_a_batch_left_applying_by_a_dead_worker_is_marked_failed_and_can_run_again(django_user_model) -> None:
+    batch = batch_validated(csv_bytes("12345678,2640000001,,,"))
+    # What a worker killed mid-apply leaves behind: the status it set, and no lock held by anyone.
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.APPLYING)
+
+    assert services.import_batches_fail_abandoned() == 1
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.failure_code, batch.failed_stage) == ("failed", "worker_lost", "apply")
+    assert not AccountMapping.objects.exists()
+    user = django_user_model.objects.create_user(username="operator", password="a-long-test-password")
+    services.import_batch_retry(batch_id=batch.pk, user=user)
+    services.import_batch_apply(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.APPLIED
+    assert AccountMapping.objects.filter(old_account_number="12345678").exists()
+
+
+def test_a_redelivered_apply_task_finds_its_dead_predecessor_and_fails_the_batch() -> None:
+    batch = batch_validated(csv_bytes("12345678,2640000001,,,"))
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.APPLYING)
+
+    after = services.import_batch_apply(batch_id=batch.pk)
+
+    assert (after.status, after.failure_code) == ("failed", "worker_lost")
+    assert not AccountMapping.objects.exists()
+
+
+def test_a_running_batch_whose_worker_holds_its_lock_is_not_marked_failed() -> None:
+    batch = batch_validated(csv_bytes("12345678,2640000001,,,"))
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.APPLYING)
+
+    with runner_alive(batch.pk):
+        marked = services.import_batches_fail_abandoned()
+        redelivered = services.import_batch_apply(batch_id=batch.pk)
+
+    assert marked == 0
+    assert redelivered.status == ImportBatch.Status.APPLYING  # the second delivery left it alone
+    assert not AccountMapping.objects.exists()
