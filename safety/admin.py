@@ -5,7 +5,7 @@ Demo entries stand out until verified.
 
 from __future__ import annotations
 
-import defusedcsv
+from defusedcsv import csv as defusedcsv
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet

@@ -91,9 +91,8 @@ def check_qr(request: HttpRequest) -> HttpResponse:
     if limited:
         return _limited_page(request, limited)
     if _too_big_upload(request):
-        form = QrForm()
-        form.add_error(None, ValidationError(_image_too_large_message()))
-        return render(request, "safety/qr.html", {"form": form}, status=413)
+        context = {"form": QrForm(), "page_error": _image_too_large_message()}
+        return render(request, "safety/qr.html", context, status=413)
     form = QrForm(request.POST, request.FILES)
     image = None
     if form.is_valid():
