@@ -128,3 +128,11 @@ def test_the_lookup_page_still_lists_the_payment_channels_from_the_registry(clie
         is_payment_channel=True,
     )
     assert "बीबीपीएस" in client.get("/").content.decode()
+
+
+@pytest.mark.postgres
+def test_grouping_by_suspect_runs_on_postgresql(staff_client):
+    a_report(suspect="+919876543210", money_lost=True)
+    a_report(suspect="+919876543210")
+    groups = list(staff_client.get(CHANGELIST + "by-suspect/").context["groups"])
+    assert [(g["suspect"], g["total"], g["money_lost"]) for g in groups] == [("+919876543210", 2, 1)]

@@ -324,3 +324,13 @@ def test_load_demo_keeps_staff_edits_and_marks_seeds_as_demo():
     assert Alert.objects.count() == 1
     assert not OfficialContact.objects.filter(is_demo=False).exists()
     assert not GenuineMessage.objects.filter(is_demo=False).exists()
+
+
+@pytest.mark.redis
+@with_rate(safety_check_per_ip_minute="1/m")
+def test_the_check_limit_is_counted_in_the_real_redis(client):
+    from django.core.cache import cache
+
+    assert "redis" in type(cache).__module__.lower()
+    assert client.post("/check/", {"message": "hello"}).status_code == 200
+    assert client.post("/check/", {"message": "hello"}).status_code == 429
