@@ -9,10 +9,12 @@ from defusedcsv import csv as defusedcsv
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -150,8 +152,34 @@ class ScamReportAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.by_suspect_view),
                 name="safety_scamreport_by_suspect",
             ),
+            path(
+                "<int:report_id>/screenshot/",
+                self.admin_site.admin_view(self.screenshot_view),
+                name="safety_scamreport_screenshot",
+            ),
             *super().get_urls(),
         ]
+
+    @admin.display(description=_("screenshot"))
+    def screenshot_link(self, obj: ScamReport) -> str:
+        if not obj.screenshot:
+            return "-"
+        url = reverse("admin:safety_scamreport_screenshot", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Open the screenshot"))
+
+    def screenshot_view(self, request: HttpRequest, report_id: int) -> FileResponse:
+        # Screenshots are never under a public URL: staff with view permission only.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        report = get_object_or_404(ScamReport, pk=report_id)
+        if not report.screenshot:
+            raise Http404
+        extension = report.screenshot.name.rsplit(".", 1)[-1]
+        content_type = "image/png" if extension == "png" else "image/jpeg"
+        response = FileResponse(report.screenshot.open("rb"), content_type=content_type)
+        response["Content-Disposition"] = f'inline; filename="report-{report.pk}.{extension}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def by_suspect_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):

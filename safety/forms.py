@@ -5,11 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safety.checker import normalise_phone
 from safety.models import ScamReport
+from safety.qr import image_reencode, image_validate
 
 
 class CheckForm(forms.Form):
@@ -95,6 +97,27 @@ class ReportForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel"}),
         error_messages={"max_length": _("This is too long for a phone number or an e-mail address.")},
     )
+
+    screenshot = forms.FileField(
+        label=_("A screenshot of the message (optional)"),
+        required=False,
+        help_text=_("PNG or JPEG, up to 2 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+        error_messages={"empty": _("This file is empty. Please choose another picture.")},
+    )
+
+    def clean_screenshot(self) -> ContentFile | None:
+        upload = self.cleaned_data.get("screenshot")
+        if not upload:
+            return None
+        if upload.size > settings.SAFETY_IMAGE_MAX_BYTES:
+            raise ValidationError(
+                _("The picture is too large. Please send one under %(megabytes)s MB (a screenshot is enough)."),
+                code="too_large",
+                params={"megabytes": settings.SAFETY_IMAGE_MAX_BYTES // (1024 * 1024)},
+            )
+        data, extension = image_reencode(image_validate(upload.read()))
+        return ContentFile(data, name=f"screenshot.{extension}")
 
     def clean_contacted_on(self):
         day = self.cleaned_data.get("contacted_on")

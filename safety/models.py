@@ -7,8 +7,11 @@ Entries seeded by load_demo are demo data until a staff member verifies them.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -127,6 +130,12 @@ class SafetyRule(Bilingual, models.Model):
         return self.localised("text")
 
 
+def _screenshot_path(report: ScamReport, filename: str) -> str:
+    # A random name: nothing the consumer typed (or the upload's own name) reaches the file system.
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return f"scam-reports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
 class ScamReport(models.Model):
     """A consumer's report of a suspected scam, for staff to triage and pass to the police.
 
@@ -153,6 +162,8 @@ class ScamReport(models.Model):
     contacted_on = models.DateField(_("when"), null=True, blank=True)
     money_lost = models.BooleanField(_("money lost"), default=False)
     contact = models.CharField(_("contact for follow-up"), max_length=100, blank=True)
+    # Re-encoded on upload (see safety.forms), so no EXIF location or other metadata is kept.
+    screenshot = models.FileField(_("screenshot"), upload_to=_screenshot_path, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -57,6 +57,16 @@ def image_validate(data: bytes) -> Image.Image:
     return image
 
 
+def image_reencode(image: Image.Image) -> tuple[bytes, str]:
+    """The picture saved afresh, without EXIF (phone photos carry the place they were taken)."""
+    buffer = io.BytesIO()
+    if image.format == "JPEG":
+        image.convert("RGB").save(buffer, format="JPEG", quality=85)
+        return buffer.getvalue(), "jpg"
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue(), "png"
+
+
 @dataclass(frozen=True)
 class UpiPayment:
     payee_upi_id: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 
+from django.core.files.base import ContentFile
 from django.db.models import QuerySet
 
 from safety.forms import normalise_suspect
@@ -21,8 +22,9 @@ def scam_report_create(
     contacted_on: datetime.date | None,
     money_lost: bool,
     contact: str,
+    screenshot: ContentFile | None = None,
 ) -> ScamReport:
-    report = ScamReport.objects.create(
+    report = ScamReport(
         channel=channel,
         suspect=normalise_suspect(suspect),
         suspect_as_typed=suspect.strip()[:60],
@@ -31,6 +33,9 @@ def scam_report_create(
         money_lost=money_lost,
         contact=contact.strip(),
     )
+    if screenshot is not None:
+        report.screenshot.save(screenshot.name, screenshot, save=False)
+    report.save()
     # Only the id and the channel: never the text, the numbers or the consumer's contact.
     logger.info("scam report created id=%s channel=%s", report.pk, report.channel)
     return report

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.limits import Limited, LimiterUnavailable
@@ -22,6 +23,7 @@ from safety.forms import CheckForm, QrForm, ReportForm
 from safety.qr import image_validate, qr_read
 from safety.selectors import genuine_messages_list, official_registry_get, payment_channels_list
 from safety.services import scam_report_create
+from safety.uploads import upload_capped
 
 _REPORT_DONE_SESSION_KEY = "safety_report_money_lost"
 
@@ -70,18 +72,16 @@ def check(request: HttpRequest) -> HttpResponse:
     return render(request, "safety/check_result.html", context)
 
 
-def _too_big_upload(request: HttpRequest) -> bool:
-    # Refuse before Django reads the body into a temporary file; the form's own check still runs.
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return False
-    return length > settings.SAFETY_IMAGE_MAX_BYTES + 64 * 1024
-
-
+@csrf_exempt  # only so that the upload cap is in place before the CSRF check reads the body
 @never_cache
 @require_http_methods(["GET", "POST"])
 def check_qr(request: HttpRequest) -> HttpResponse:
+    upload_capped(request)
+    return _check_qr(request)
+
+
+@csrf_protect
+def _check_qr(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "safety/qr.html", {"form": QrForm()})
     try:
@@ -90,20 +90,16 @@ def check_qr(request: HttpRequest) -> HttpResponse:
         return _unavailable_page(request)
     if limited:
         return _limited_page(request, limited)
-    if _too_big_upload(request):
+    form = QrForm(request.POST, request.FILES)
+    if request.safety_upload_too_large:
         context = {"form": QrForm(), "page_error": _image_too_large_message()}
         return render(request, "safety/qr.html", context, status=413)
-    form = QrForm(request.POST, request.FILES)
     image = None
     if form.is_valid():
-        upload = form.cleaned_data["image"]
-        if upload.size > settings.SAFETY_IMAGE_MAX_BYTES:
-            form.add_error("image", ValidationError(_image_too_large_message()))
-        else:
-            try:
-                image = image_validate(upload.read())
-            except ValidationError as error:
-                form.add_error("image", error)
+        try:
+            image = image_validate(form.cleaned_data["image"].read())
+        except ValidationError as error:
+            form.add_error("image", error)
     if image is None:
         return render(request, "safety/qr.html", {"form": form})
     contents = qr_read(image, official_registry_get())
@@ -117,16 +113,27 @@ def _image_too_large_message() -> str:
     }
 
 
+@csrf_exempt  # only so that the upload cap is in place before the CSRF check reads the body
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
+    upload_capped(request)
+    return _report(request)
+
+
+@csrf_protect
+def _report(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "safety/report.html", {"form": ReportForm()})
     if request.POST.get("prefill"):
         # From the check result page: fill the form in, store nothing until the consumer sends it.
         initial = {"message_text": request.POST.get("message_text", "")[: settings.SAFETY_MESSAGE_MAX_CHARS]}
         return render(request, "safety/report.html", {"form": ReportForm(initial=initial)})
-    form = ReportForm(request.POST)
+    form = ReportForm(request.POST, request.FILES)
+    if request.safety_upload_too_large:
+        # The text fields arrived; only the picture was dropped. Keep what was typed.
+        form.is_valid()
+        form.add_error("screenshot", ValidationError(_image_too_large_message()))
     if not form.is_valid():
         return render(request, "safety/report.html", {"form": form})
     try:

@@ -334,3 +334,80 @@ def test_the_check_limit_is_counted_in_the_real_redis(client):
     assert "redis" in type(cache).__module__.lower()
     assert client.post("/check/", {"message": "hello"}).status_code == 200
     assert client.post("/check/", {"message": "hello"}).status_code == 429
+
+
+# --- Report screenshots -----------------------------------------------------------------------------
+
+
+def jpeg_with_location() -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", (120, 80), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {2: (26.0, 27.0, 0.0)}  # GPS info: latitude
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    assert b"PhoneMaker" in buffer.getvalue()
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_a_report_keeps_a_screenshot_without_its_exif(client, media_root):
+    shot = SimpleUploadedFile("my photo near home.jpg", jpeg_with_location(), content_type="image/jpeg")
+    assert client.post("/report/", {**a_report(), "screenshot": shot}).status_code == 302
+    report = ScamReport.objects.get()
+    assert report.screenshot.name.startswith("scam-reports/")
+    assert "home" not in report.screenshot.name
+    stored = report.screenshot.read()
+    assert stored.startswith(b"\xff\xd8\xff")
+    assert b"PhoneMaker" not in stored
+
+
+@override_settings(SAFETY_IMAGE_MAX_BYTES=5000)
+def test_an_oversized_screenshot_is_refused_and_what_was_typed_is_kept(client, media_root):
+    in_english(client)
+    big = SimpleUploadedFile("big.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 50_000, content_type="image/png")
+    response = client.post("/report/", {**a_report(message_text="call officer now"), "screenshot": big})
+    html = response.content.decode()
+    assert "The picture is too large" in html
+    assert "call officer now" in html
+    assert ScamReport.objects.count() == 0
+    assert list(media_root.iterdir()) == []
+
+
+def test_a_screenshot_that_is_not_a_picture_is_refused(client, media_root):
+    fake = SimpleUploadedFile("shot.png", b"MZ\x90\x00 an exe file", content_type="image/png")
+    client.post("/report/", {**a_report(), "screenshot": fake})
+    assert ScamReport.objects.count() == 0
+
+
+def test_screenshots_are_served_to_staff_only(client, media_root):
+    from django.contrib.auth import get_user_model
+
+    shot = SimpleUploadedFile("s.jpg", jpeg_with_location(), content_type="image/jpeg")
+    client.post("/report/", {**a_report(), "screenshot": shot})
+    report = ScamReport.objects.get()
+    url = f"/staff/safety/scamreport/{report.pk}/screenshot/"
+    assert client.get(url).status_code == 302  # to the staff login
+    staff = get_user_model().objects.create_superuser("ravi", "ravi@example.com", "a-long-test-password")
+    client.force_login(staff)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content).startswith(b"\xff\xd8\xff")
+    assert "media" not in client.get(f"/staff/safety/scamreport/{report.pk}/change/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/check/", "/check/qr/", "/report/"])
+def test_the_forms_still_demand_a_csrf_token(path):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(path, {"message": "x", **a_report()})
+    assert response.status_code == 403
+    assert ScamReport.objects.count() == 0
