@@ -14,7 +14,14 @@ from safety.models import ScamReport
 from safety.qr import image_reencode, image_validate
 
 
-class CheckForm(forms.Form):
+class _SafetyForm(forms.Form):
+    def __init__(self, *args, **kwargs) -> None:
+        # Labels end with their own "?" or ")": no Django colon after them.
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class CheckForm(_SafetyForm):
     message = forms.CharField(
         label=_("Paste the message, number, link or UPI ID you received"),
         help_text=_("We only read it here to check it. We do not open links and do not keep what you paste."),
@@ -28,7 +35,7 @@ class CheckForm(forms.Form):
     )
 
 
-class QrForm(forms.Form):
+class QrForm(_SafetyForm):
     image = forms.FileField(
         label=_("Photo or screenshot of the QR code"),
         help_text=_("PNG or JPEG, up to 2 MB."),
@@ -55,7 +62,7 @@ def normalise_suspect(raw: str) -> str:
     return compact[:40]
 
 
-class ReportForm(forms.Form):
+class ReportForm(_SafetyForm):
     channel = forms.ChoiceField(
         label=_("How did they contact you?"),
         choices=ScamReport.Channel.choices,
