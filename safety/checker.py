@@ -353,14 +353,16 @@ SCAM_PHRASES: tuple[ScamPhrase, ...] = (
         "disconnection",
         gettext_lazy('It threatens to cut your electricity soon ("tonight"). KESCO never does this by message.'),
         (
-            r"tonight",
+            # "Tonight" alone is not enough: a genuine planned-shutdown notice may say it.
+            r"(disconnect\w*|cut|kat\w*|kaat\w*).{0,40}tonight",
+            r"tonight.{0,40}(disconnect\w*|cut off|be cut)",
             r"disconnect\w* (today|tonight|within|in \d+ ?(hours?|hrs?|minutes?|mins?))",
             r"(will|shall) be disconnected (today|tonight|within|in)",
             r"(power|electricity|connection) (will be )?(cut|off) (today|tonight)",
-            r"aa?j raa?t",
+            r"aa?j raa?t.{0,60}(kat|kaat|cut|band|disconnect)",
             r"bijl?i (ka )?(connection )?(kat|kaat|cut|band) (ho )?(jayegi|jaegi|jaayegi|di jayegi|kar di jayegi)",
             r"(light|connection) (kat|kaat|cut) (jayega|jaega|diya jayega|jayegi)",
-            r"आज रात",
+            r"आज रात.{0,60}(काट|कट|बंद)",
             r"(बिजली|कनेक्शन|लाइट) (का )?(कनेक्शन )?(काट|कट|बंद) (दी |दिया |कर दी |कर दिया |हो )?(जाएगी|जायेगी|जाएगा|जायेगा)",
         ),
     ),
@@ -416,11 +418,16 @@ SCAM_PHRASES: tuple[ScamPhrase, ...] = (
         "small_payment",
         gettext_lazy('It asks for a small payment to "update" something. KESCO never asks for this.'),
         (
+            # Only an amount under ₹100 that the message asks to pay or send: a genuine bill may list
+            # a small surcharge, but never asks for it on its own.
             r"small amount",
+            r"(pay|send|transfer|deposit|bhej\w*|jama kar\w*) (only |just |sirf |keval )?"
             r"(rs\.?|inr|₹) ?\d{1,2}(\.00?)?(?![\d,])",
-            r"(?<![\d,.])\d{1,2} ?(rs|rupees?|rupaye)\b",
+            r"(rs\.?|inr|₹) ?\d{1,2}(\.00?)?(?![\d,]) ?(pay|send|bhej\w*|ka bhugtan|jama)",
+            r"(?<![\d,.])\d{1,2} ?(rs|rupees?|rupaye) (pay|send|bhej\w*|ka bhugtan|jama)",
             r"(chhota|chota) (sa )?(payment|bhugtan|amount)",
-            r"(?<![\d,.])\d{1,2} ?(रुपये|रुपए|रु\.?)",
+            r"(?<![\d,.])\d{1,2} ?(रुपये|रुपए|रु\.?) (भेजें|भेजिए|भेजो|का भुगतान|जमा)",
+            r"₹ ?\d{1,2}(\.00?)?(?![\d,]) (भेजें|भेजिए|भेजो|का भुगतान|जमा)",
             r"छोटी (सी )?राशि",
             r"छोटा (सा )?भुगतान",
         ),
@@ -439,7 +446,12 @@ SCAM_PHRASES: tuple[ScamPhrase, ...] = (
     ScamPhrase(
         "otp",
         gettext_lazy("It asks for an OTP, PIN or bank details. KESCO never asks for these."),
-        (r"\botp\b", r"ओटीपी", r"\bupi pin\b", r"\batm pin\b", r"\bcvv\b", r"पिन (बताएं|बताइए|भेजें)"),
+        (
+            # Asking for it, not warning about it: "never share your OTP" is what a genuine message says.
+            r"(?<!never )(?<!not )(?<!n't )(share|send|tell|give|bata\w*|bhej\w*) (\w+ ){0,3}(otp|pin|cvv)\b",
+            r"\b(otp|pin|cvv) (bata\w*|bhej\w*|share kar\w*|send kar\w*)",
+            r"(ओटीपी|otp|पिन|pin) (बताएं|बताएँ|बताइए|बताइये|बताओ|भेजें|भेजिए|भेजो|शेयर करें)",
+        ),
     ),
 )
 

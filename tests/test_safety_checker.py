@@ -245,9 +245,13 @@ def test_an_unknown_sender_id_is_not_official():
         ("pay Rs 10 to update", "small_payment"),
         ("sirf ₹5 bhejiye", "small_payment"),
         ("केवल 10 रुपये भेजें", "small_payment"),
+        ("update ke liye ₹10 भेजें", "small_payment"),
         ("QR scan karein", "scan_qr"),
         ("क्यूआर कोड स्कैन करें", "scan_qr"),
         ("share the OTP", "otp"),
+        ("apna OTP batayein", "otp"),
+        ("OTP bata do", "otp"),
+        ("अपना ओटीपी बताएं", "otp"),
         ("Any\u200bDesk", "install_app"),  # a zero-width space hiding inside the word
         ("ＡＮＹＤＥＳＫ", "install_app"),  # full-width letters
     ],
@@ -266,9 +270,24 @@ def test_it_recognises_the_scams_phrases_in_hindi_english_and_hinglish(text, key
     ],
 )
 def test_a_genuine_bill_sms_is_official(text):
+    # Mentions an amount, a 10-digit account number and a date: none of it is a warning sign.
     result = check_message(text, kesco_registry())
     assert result.phrases == ()
     assert result.verdict is Verdict.OFFICIAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Planned shutdown tonight 11 pm to 2 am in Kidwai Nagar for maintenance.",
+        "Never share your OTP or PIN with anyone.",
+        "OTP किसी को न बताएं।",
+        "Bill Rs 1,234 incl. late fee Rs 25. Due 10 Dec.",
+        "आज रात 11 बजे से रखरखाव का काम होगा।",
+    ],
+)
+def test_genuine_notices_and_warnings_raise_no_scam_phrase(text):
+    assert find_scam_phrases(text) == []
 
 
 # --- Verdicts ---------------------------------------------------------------------------------------
