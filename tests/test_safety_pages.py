@@ -281,13 +281,15 @@ def test_a_current_alert_shows_on_the_home_and_result_pages_in_hindi(client):
 
 def test_an_expired_future_or_switched_off_alert_does_not_show(client):
     now = timezone.now()
-    an_alert(title_hi="पुरानी", ends_at=now - datetime.timedelta(minutes=1))
-    an_alert(title_hi="आगे की", starts_at=now + datetime.timedelta(hours=1))
-    an_alert(title_hi="बंद", is_active=False)
+    an_alert(title_hi="चेतावनी-समाप्त", ends_at=now - datetime.timedelta(minutes=1))
+    an_alert(title_hi="चेतावनी-भविष्य", starts_at=now + datetime.timedelta(hours=1))
+    an_alert(title_hi="चेतावनी-बंद", is_active=False)
+    an_alert(title_hi="चेतावनी-चालू")
     html = client.get("/").content.decode()
-    assert "पुरानी" not in html
-    assert "आगे की" not in html
-    assert "बंद</h2>" not in html
+    assert "चेतावनी-चालू" in html
+    assert "चेतावनी-समाप्त" not in html
+    assert "चेतावनी-भविष्य" not in html
+    assert "चेतावनी-बंद" not in html
 
 
 def test_the_check_page_lists_what_kesco_really_sends(client):
