@@ -105,11 +105,12 @@ SHORTENERS = frozenset(
 _BRAND_WORDS = ("kesco", "uppcl", "bijli", "vidyut", "kanpur", "electricity")
 
 # A link: with a scheme, starting with www., or a bare host name ending in a letters-only suffix.
-# \w also matches Devanagari and Cyrillic letters, so look-alike hosts are caught too.
+# \w also matches Devanagari and Cyrillic letters, so look-alike hosts are caught too. The start
+# of a UPI ID or e-mail address (name.ac.in@ybl) is not a link.
 _LINK_RE = re.compile(
     r"""(?ix)
     (?:https?://|www\.)[^\s<>"'`]+
-    | (?<![@\w.-])(?:[\w-]+\.)+(?:[a-z]{2,24}|xn--[a-z0-9-]{2,30})(?![\w@-])(?:/[^\s<>"'`]*)?
+    | (?<![@\w.-])(?:[\w-]+\.)+(?:[a-z]{2,24}|xn--[a-z0-9-]{2,30})(?![\w@-]|\.[\w.-]*@)(?:/[^\s<>"'`]*)?
     """
 )
 _TRAILING_PUNCTUATION = ".,;:!?)]}'\"।"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import translation
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from safety.checker import (
@@ -177,6 +177,10 @@ def test_any_written_form_of_a_mobile_number_is_found_as_one_e164_number(digits,
 # --- UPI IDs and sender IDs --------------------------------------------------------------------------
 
 
+def test_a_upi_id_with_dots_is_not_also_taken_for_a_link():
+    assert judged("Pay ramesh.co.in@ybl") == {"ramesh.co.in@ybl": False}
+
+
 def test_it_reads_upi_ids_but_not_email_addresses():
     assert extract_upi_ids("Pay to Ramesh.K-12@okaxis or kesco@ybl, mail help@gmail.com") == [
         "ramesh.k-12@okaxis",
@@ -184,6 +188,7 @@ def test_it_reads_upi_ids_but_not_email_addresses():
     ]
 
 
+@example(handle="0.ac.0", psp="ybl", upper=False)  # found by hypothesis: "0.ac" was taken for a link
 @given(
     handle=st.from_regex(r"[a-z0-9][a-z0-9._-]{0,20}[a-z0-9]", fullmatch=True),
     psp=st.sampled_from(["ybl", "okaxis", "paytm", "oksbi", "upi", "ibl"]),
