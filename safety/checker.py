@@ -239,7 +239,8 @@ def _judge_link(link: Link, registry: Registry) -> Finding:
 
 # Short codes people are told to call (helplines) are 3-5 digits; only the ones in the registry
 # count as phone numbers, since any other short number in a message is more likely an amount.
-_SHORT_NUMBER_RE = re.compile(r"(?<![\d+])\d{3,5}(?!\d)")
+# Not a group of a longer number written with separators (+91-600-000-1912).
+_SHORT_NUMBER_RE = re.compile(r"(?<![\d+])(?<!\d[-\s.])\d{3,5}(?![-\s.]?\d)")
 
 
 def normalise_phone(raw: str) -> str:
@@ -312,13 +313,13 @@ def _judge_upi(upi_id: str, registry: Registry) -> Finding:
 
 # The header an SMS shows: two letters for the operator and region, a dash, six characters,
 # sometimes a -S/-T/-P/-G suffix for the message type (VM-UPPCLT, AD-UPPCLA-S).
-_SENDER_HEADER_RE = re.compile(r"(?<![\w-])[A-Z]{2}-([A-Z0-9]{6})(?:-[SPTG])?(?![\w-])")
+_SENDER_HEADER_RE = re.compile(r"(?<![\w@.-])[A-Z]{2}-([A-Z0-9]{6})(?:-[SPTG])?(?![\w@-]|\.\w)")
 _BARE_SENDER_RE = re.compile(r"(?:[a-z]{2}-)?([a-z0-9]{6})(?:-[sptg])?", re.I)
 
 
-def extract_sender_ids(text: str) -> list[str]:
+def extract_sender_ids(text: str, *, allow_bare: bool = True) -> list[str]:
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).strip()
-    alone = _BARE_SENDER_RE.fullmatch(text)
+    alone = _BARE_SENDER_RE.fullmatch(text) if allow_bare else None
     # Pasted alone, a six-character ID counts in any case; inside a message only a header does.
     if alone and not alone.group(1).isdigit():
         return [alone.group(1).upper()]
@@ -483,11 +484,15 @@ def check_message(text: str, registry: Registry) -> CheckResult:
     findings: list[Finding] = []
     links = extract_links(text)
     findings += [_judge_link(link, registry) for link in links]
-    # Digits inside links (wa.me/91..., tracking ids) are judged as part of the link.
-    text_without_links = _LINK_RE.sub(" ", unicodedata.normalize("NFKC", text).translate(_INVISIBLE))
+    # What is inside a link (wa.me/91..., a path like /AA-00000A) is judged as part of the link.
+    text_without_links = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    for link in links:
+        text_without_links = text_without_links.replace(link.raw, " ")
     findings += [_judge_phone(number, registry) for number in extract_phones(text_without_links, registry)]
-    findings += [_judge_upi(upi_id, registry) for upi_id in extract_upi_ids(text)]
-    findings += [_judge_sender(sender_id, registry) for sender_id in extract_sender_ids(text)]
+    findings += [_judge_upi(upi_id, registry) for upi_id in extract_upi_ids(text_without_links)]
+    # A bare six-letter word counts as a sender ID only when it was pasted alone, not beside a link.
+    senders = extract_sender_ids(text_without_links, allow_bare=not links)
+    findings += [_judge_sender(sender_id, registry) for sender_id in senders]
     for phrase, words in find_scam_phrases(text):
         findings.append(Finding(ItemKind.PHRASE, words, False, str(phrase.reason)))
     if any(not finding.is_official for finding in findings):

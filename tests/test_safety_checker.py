@@ -85,6 +85,14 @@ def test_it_flags_look_alike_and_hidden_links_with_a_specific_reason(link, words
     assert words_in_reason in finding.reason
 
 
+def test_an_official_name_before_an_at_sign_does_not_make_a_link_official():
+    # https://kesco.co.in@evil.example/ goes to evil.example: what stands before "@" is a user name.
+    [finding] = check_message("https://kesco.co.in@evil-pay.com/bill", kesco_registry()).items
+    assert finding.kind is ItemKind.LINK
+    assert not finding.is_official
+    assert finding.shown.startswith("https://kesco.co.in@evil-pay.com")
+
+
 def test_it_shows_a_punycode_host_as_a_person_reads_it():
     [finding] = check_message("https://xn--ksco-v4d.co.in/pay", kesco_registry()).items
     assert "kеsco.co.in" in finding.shown  # decoded, with the Cyrillic е
@@ -109,6 +117,7 @@ def test_no_domain_other_than_the_registered_ones_is_ever_official(label, brand,
         assert result.verdict is Verdict.SCAM, host
 
 
+@example(path="AA-00000A", sub="")  # found by hypothesis: the path was read as an SMS header
 @given(path=st.from_regex(r"[A-Za-z0-9_/-]{0,40}", fullmatch=True), sub=st.sampled_from(["", "www.", "pay."]))
 @settings(max_examples=100, deadline=None)
 def test_any_page_of_an_official_domain_is_official(path, sub):
@@ -164,6 +173,7 @@ mobile_format = st.sampled_from(
 filler = st.text(alphabet="abcdefghij klmnop,.!?आइएबिल ", max_size=40)
 
 
+@example(digits="6000001912", fmt=lambda d: f"+91-{d[:3]}-{d[3:6]}-{d[6:]}", before="", after="")  # not also "1912"
 @given(digits=mobile_digits, fmt=mobile_format, before=filler, after=filler)
 @settings(max_examples=200, deadline=None)
 def test_any_written_form_of_a_mobile_number_is_found_as_one_e164_number(digits, fmt, before, after):
@@ -188,7 +198,10 @@ def test_it_reads_upi_ids_but_not_email_addresses():
     ]
 
 
-@example(handle="0.ac.0", psp="ybl", upper=False)  # found by hypothesis: "0.ac" was taken for a link
+# Found by hypothesis: "0.ac" was taken for a link, "AA-A00000" for an SMS header.
+@example(handle="0.ac.0", psp="ybl", upper=False)
+@example(handle="aa-a00000", psp="ybl", upper=True)
+@example(handle="www.0", psp="ybl", upper=False)
 @given(
     handle=st.from_regex(r"[a-z0-9][a-z0-9._-]{0,20}[a-z0-9]", fullmatch=True),
     psp=st.sampled_from(["ybl", "okaxis", "paytm", "oksbi", "upi", "ibl"]),
@@ -222,6 +235,10 @@ def test_the_registered_upi_id_is_official_in_any_case():
 )
 def test_it_reads_sender_ids_from_sms_headers_and_alone(text, expected):
     assert extract_sender_ids(text) == expected
+
+
+def test_a_word_beside_a_link_is_not_taken_for_a_sender_id():
+    assert check_message("https://www.kesco.co.in Thanks", kesco_registry()).verdict is Verdict.OFFICIAL
 
 
 def test_an_unknown_sender_id_is_not_official():
