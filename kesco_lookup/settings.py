@@ -163,13 +163,6 @@ RATELIMIT_IP_META_KEY = "accounts.limits.client_ip"
 # unlimited guessing (see accounts/limits.py).
 RATELIMIT_FAIL_OPEN = False
 
-# --- Account numbers ------------------------------------------------------------------------------
-OLD_ACCOUNT_NUMBER_LENGTH = env_int("OLD_ACCOUNT_NUMBER_LENGTH", 8)
-# Odd legacy numbers exist: accept 6 to 12 digits in the old-number field.
-OLD_ACCOUNT_NUMBER_MIN_LENGTH = env_int("OLD_ACCOUNT_NUMBER_MIN_LENGTH", 6)
-OLD_ACCOUNT_NUMBER_MAX_LENGTH = env_int("OLD_ACCOUNT_NUMBER_MAX_LENGTH", 12)
-NEW_ACCOUNT_NUMBER_LENGTH = env_int("NEW_ACCOUNT_NUMBER_LENGTH", 10)
-
 # --- Consumer safety (safety app) -----------------------------------------------------------------
 # A forwarded SMS or WhatsApp message is a few hundred characters; 2,000 fits the longest real ones.
 SAFETY_MESSAGE_MAX_CHARS = env_int("SAFETY_MESSAGE_MAX_CHARS", 2000)
@@ -177,6 +170,13 @@ SAFETY_MESSAGE_MAX_CHARS = env_int("SAFETY_MESSAGE_MAX_CHARS", 2000)
 # refused before it is decoded (decompression bombs included).
 SAFETY_IMAGE_MAX_BYTES = env_int("SAFETY_IMAGE_MAX_BYTES", 2 * 1024 * 1024)
 SAFETY_IMAGE_MAX_PIXELS = env_int("SAFETY_IMAGE_MAX_PIXELS", 12_000_000)
+
+# --- Account numbers ------------------------------------------------------------------------------
+OLD_ACCOUNT_NUMBER_LENGTH = env_int("OLD_ACCOUNT_NUMBER_LENGTH", 8)
+# Odd legacy numbers exist: accept 6 to 12 digits in the old-number field.
+OLD_ACCOUNT_NUMBER_MIN_LENGTH = env_int("OLD_ACCOUNT_NUMBER_MIN_LENGTH", 6)
+OLD_ACCOUNT_NUMBER_MAX_LENGTH = env_int("OLD_ACCOUNT_NUMBER_MAX_LENGTH", 12)
+NEW_ACCOUNT_NUMBER_LENGTH = env_int("NEW_ACCOUNT_NUMBER_LENGTH", 10)
 
 # --- Celery ---------------------------------------------------------------------------------------
 # CELERY_BROKER_URL switches on a real worker. Without it tasks run in-process (eager), so the
