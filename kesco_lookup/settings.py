@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "safety.context_processors.safety_rules",
+                "safety.context_processors.safety_alerts",
             ],
         },
     },
@@ -141,6 +142,18 @@ RATE_LIMITS = {
     # itself reveals nothing). 5 an hour and 10 a day make guessing 10,000 mobile endings take years.
     "lookup_failures_per_account_hour": env_str("RATE_LOOKUP_FAILURES_PER_ACCOUNT_HOUR", "5/h"),
     "lookup_failures_per_account_day": env_str("RATE_LOOKUP_FAILURES_PER_ACCOUNT_DAY", "10/d"),
+    # Message checks reveal nothing personal, and many consumers share one carrier address, so the
+    # limits are loose; they still stop a fraudster from tuning a message against the checker by
+    # the thousand, and cap the work one address can make us do.
+    "safety_check_per_ip_minute": env_str("RATE_SAFETY_CHECK_PER_IP_MINUTE", "20/m"),
+    "safety_check_per_ip_day": env_str("RATE_SAFETY_CHECK_PER_IP_DAY", "300/d"),
+    # Decoding an image costs far more than reading text: fewer per minute.
+    "safety_qr_per_ip_minute": env_str("RATE_SAFETY_QR_PER_IP_MINUTE", "6/m"),
+    "safety_qr_per_ip_day": env_str("RATE_SAFETY_QR_PER_IP_DAY", "100/d"),
+    # A victim reports one or two scams; a family or a shop on one address a few more. Beyond that
+    # it is someone flooding the staff's triage list.
+    "safety_report_per_ip_hour": env_str("RATE_SAFETY_REPORT_PER_IP_HOUR", "5/h"),
+    "safety_report_per_ip_day": env_str("RATE_SAFETY_REPORT_PER_IP_DAY", "20/d"),
 }
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
 # The client address is REMOTE_ADDR. X-Forwarded-For is read only when the connecting peer is one
@@ -150,6 +163,14 @@ RATELIMIT_IP_META_KEY = "accounts.limits.client_ip"
 # A cache that cannot be reached counts as "limited": the lookup closes rather than open up to
 # unlimited guessing (see accounts/limits.py).
 RATELIMIT_FAIL_OPEN = False
+
+# --- Consumer safety (safety app) -----------------------------------------------------------------
+# A forwarded SMS or WhatsApp message is a few hundred characters; 2,000 fits the longest real ones.
+SAFETY_MESSAGE_MAX_CHARS = env_int("SAFETY_MESSAGE_MAX_CHARS", 2000)
+# A phone screenshot is well under 2 MB as PNG/JPEG and under 12 megapixels; anything bigger is
+# refused before it is decoded (decompression bombs included).
+SAFETY_IMAGE_MAX_BYTES = env_int("SAFETY_IMAGE_MAX_BYTES", 2 * 1024 * 1024)
+SAFETY_IMAGE_MAX_PIXELS = env_int("SAFETY_IMAGE_MAX_PIXELS", 12_000_000)
 
 # --- Account numbers ------------------------------------------------------------------------------
 OLD_ACCOUNT_NUMBER_LENGTH = env_int("OLD_ACCOUNT_NUMBER_LENGTH", 8)

@@ -1,15 +1,26 @@
-"""Staff manage the official registry and the safety rules; demo entries stand out until verified."""
+"""Staff manage the official registry, rules, alerts and genuine messages, and triage scam reports.
+
+Demo entries stand out until verified.
+"""
 
 from __future__ import annotations
 
+from defusedcsv import csv as defusedcsv
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from safety.models import OfficialContact, PaymentChannel, SafetyRule
+from safety.models import Alert, GenuineMessage, OfficialContact, PaymentChannel, SafetyRule, ScamReport
+from safety.selectors import scam_reports_by_suspect
+from safety.services import scam_reports_status_set
 
 
 @admin.action(description=_("Mark as verified by me today"))
@@ -28,6 +39,7 @@ class OfficialContactAdmin(admin.ModelAdmin):
         "name_hi",
         "kind",
         "value",
+        "division",
         "is_payment_channel",
         "is_active",
         "demo_status",
@@ -56,3 +68,143 @@ class PaymentChannelAdmin(OfficialContactAdmin):
 class SafetyRuleAdmin(admin.ModelAdmin):
     list_display = ("text_en", "text_hi", "display_order", "is_active")
     list_editable = ("display_order", "is_active")
+
+
+def _excel_safe(value: object) -> object:
+    """defusedcsv neutralises = + - @ | %; a leading tab or carriage return can start a formula too."""
+    if isinstance(value, str) and value[:1] in ("\t", "\r"):
+        return "'" + value
+    return value
+
+
+@admin.action(description=_("Export selected reports to CSV (safe to open in Excel)"))
+def export_reports_csv(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="scam-reports.csv"'
+    # A byte-order mark, so that Excel reads the Hindi text as UTF-8.
+    response.write("\ufeff")
+    writer = defusedcsv.writer(response)
+    writer.writerow(
+        [
+            "id", "received", "channel", "suspect", "suspect_as_typed", "contacted_on", "money_lost",
+            "status", "message_text", "contact",
+        ]
+    )  # fmt: skip
+    for report in queryset.order_by("created_at").iterator():
+        writer.writerow(
+            _excel_safe(value)
+            for value in (
+                report.pk,
+                timezone.localtime(report.created_at).strftime("%Y-%m-%d %H:%M"),
+                report.channel,
+                report.suspect,
+                report.suspect_as_typed,
+                report.contacted_on.isoformat() if report.contacted_on else "",
+                "yes" if report.money_lost else "no",
+                report.status,
+                report.message_text,
+                report.contact,
+            )
+        )
+    return response
+
+
+def _status_action(status: ScamReport.Status, description: str):
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        updated = scam_reports_status_set(reports=queryset, status=status)
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d report set to '%(status)s'.", "%(count)d reports set to '%(status)s'.", updated)
+            % {"count": updated, "status": status.label},
+        )
+
+    action.__name__ = f"set_status_{status.value}"
+    return admin.action(description=description)(action)
+
+
+@admin.register(ScamReport)
+class ScamReportAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "channel", "suspect", "money_lost", "status", "contacted_on")
+    list_filter = ("status", "channel", "money_lost", "created_at")
+    # Search only the suspect's number: the admin search is a GET, and the consumer's own contact
+    # must not end up in URLs or access logs.
+    search_fields = ("suspect",)
+    readonly_fields = (
+        "channel", "suspect", "suspect_as_typed", "message_text", "contacted_on", "money_lost", "contact",
+        "created_at", "updated_at",
+    )  # fmt: skip
+    fields = (*readonly_fields[:-2], "status", "created_at", "updated_at")
+    actions = (
+        _status_action(ScamReport.Status.REVIEWED, _("Set status: reviewed")),
+        _status_action(ScamReport.Status.FORWARDED, _("Set status: forwarded to police")),
+        _status_action(ScamReport.Status.CLOSED, _("Set status: closed")),
+        export_reports_csv,
+    )
+    change_list_template = "admin/safety/scamreport/change_list.html"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # reports come from consumers; staff triage them
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "by-suspect/",
+                self.admin_site.admin_view(self.by_suspect_view),
+                name="safety_scamreport_by_suspect",
+            ),
+            path(
+                "<int:report_id>/screenshot/",
+                self.admin_site.admin_view(self.screenshot_view),
+                name="safety_scamreport_screenshot",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("screenshot"))
+    def screenshot_link(self, obj: ScamReport) -> str:
+        if not obj.screenshot:
+            return "-"
+        url = reverse("admin:safety_scamreport_screenshot", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Open the screenshot"))
+
+    def screenshot_view(self, request: HttpRequest, report_id: int) -> FileResponse:
+        # Screenshots are never under a public URL: staff with view permission only.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        report = get_object_or_404(ScamReport, pk=report_id)
+        if not report.screenshot:
+            raise Http404
+        extension = report.screenshot.name.rsplit(".", 1)[-1]
+        content_type = "image/png" if extension == "png" else "image/jpeg"
+        response = FileResponse(report.screenshot.open("rb"), content_type=content_type)
+        response["Content-Disposition"] = f'inline; filename="report-{report.pk}.{extension}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def by_suspect_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Reports grouped by suspect number"),
+            "groups": scam_reports_by_suspect()[:500],
+            "changelist_url": reverse("admin:safety_scamreport_changelist"),
+        }
+        return TemplateResponse(request, "admin/safety/scamreport/by_suspect.html", context)
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = ("title_en", "title_hi", "starts_at", "ends_at", "is_active")
+    list_filter = ("is_active",)
+
+
+@admin.register(GenuineMessage)
+class GenuineMessageAdmin(admin.ModelAdmin):
+    list_display = ("sender_id", "description_en", "demo_status", "display_order", "is_active")
+    list_filter = ("is_demo", "is_active")
+
+    @admin.display(description=_("status"), ordering="is_demo")
+    def demo_status(self, obj: GenuineMessage) -> str:
+        return str(_("DEMO: verify before use")) if obj.is_demo else str(_("verified"))

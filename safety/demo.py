@@ -1,13 +1,19 @@
-"""Seed entries for the official registry and the "KESCO never..." rules.
+"""Seed entries for the official registry, the "KESCO never..." rules, alerts and genuine messages.
 
 All contacts are demo data (is_demo=True): staff must check each one against KESCO's own records
-and verify it in the admin before the site goes live. Entries that already exist are left alone,
-so staff edits survive a second load_demo.
+and verify it in the admin before the site goes live. UPPCLT, UPPCLA and 1912 come from the
+project's brief; the UPI ID and the app below are INVENTED placeholders (".invalid" / "example")
+so that the checker has one of each kind to compare against. Entries that already exist are left
+alone, so staff edits survive a second load_demo.
 """
 
 from __future__ import annotations
 
-from safety.models import OfficialContact, SafetyRule
+import datetime
+
+from django.utils import timezone
+
+from safety.models import Alert, GenuineMessage, OfficialContact, SafetyRule
 
 Kind = OfficialContact.Kind
 
@@ -82,6 +88,23 @@ CONTACTS = (
         name_en="Bill SMS sender ID",
         value="UPPCLA",
     ),
+    dict(
+        seed_key="upi-demo",
+        kind=Kind.UPI,
+        display_order=70,
+        name_hi="डेमो UPI आईडी (काल्पनिक: असली आईडी से बदलें)",
+        name_en="Demo UPI ID (invented: replace with the real one)",
+        value="kesco.demo@exampleupi",
+    ),
+    dict(
+        seed_key="app-demo",
+        kind=Kind.APP,
+        display_order=80,
+        name_hi="डेमो ऐप (काल्पनिक: असली ऐप से बदलें)",
+        name_en="Demo app (invented: replace with the real one)",
+        value="Demo app",
+        store_link="https://play.google.com/store/apps/details?id=in.example.kesco.demo",
+    ),
 )
 
 RULES = (
@@ -124,6 +147,48 @@ RULES = (
 )
 
 
+GENUINE_MESSAGES = (
+    dict(
+        seed_key="genuine-uppclt",
+        sender_id="UPPCLT",
+        display_order=10,
+        description_hi="बिल और भुगतान की सूचना वाला SMS।",
+        description_en="SMS about your bill and payments.",
+        never_contains_hi="किसी का निजी मोबाइल नंबर, 'बिजली अधिकारी' को कॉल करने को कहना, ऐप का लिंक या QR कोड।",
+        never_contains_en=(
+            "A private mobile number, a request to call an 'electricity officer', an app link or a QR code."
+        ),
+    ),
+    dict(
+        seed_key="genuine-uppcla",
+        sender_id="UPPCLA",
+        display_order=20,
+        description_hi="बिल और भुगतान की सूचना वाला SMS।",
+        description_en="SMS about your bill and payments.",
+        never_contains_hi="आज रात बिजली काटने की धमकी, 'बिल अपडेट नहीं हुआ' जैसी बात, या OTP/PIN माँगना।",
+        never_contains_en=(
+            "A threat to cut power tonight, a claim that your bill 'was not updated', or a request for an OTP/PIN."
+        ),
+    ),
+)
+
+ALERTS = (
+    dict(
+        seed_key="alert-new-numbers",
+        title_hi="नए खाता नंबर के नाम पर ठगी से सावधान",
+        title_en="Beware of fraud about the new account numbers",
+        text_hi=(
+            "ठग फ़ोन और WhatsApp पर कह रहे हैं कि आपका बिल 'अपडेट नहीं हुआ' और आज रात बिजली कट जाएगी। "
+            "KESCO ऐसा कोई संदेश नहीं भेजता। कोई संदेश मिले तो उसे यहाँ जाँचें।"
+        ),
+        text_en=(
+            "Fraudsters call and WhatsApp people saying their bill 'was not updated' and power will be cut "
+            "tonight. KESCO sends no such message. Got one? Check it here."
+        ),
+    ),
+)
+
+
 def load_safety_demo() -> tuple[int, int]:
     """Create missing seed entries; return how many contacts and rules exist in all."""
     for entry in CONTACTS:
@@ -132,4 +197,12 @@ def load_safety_demo() -> tuple[int, int]:
     for entry in RULES:
         fields = dict(entry)
         SafetyRule.objects.get_or_create(seed_key=fields.pop("seed_key"), defaults=fields)
+    for entry in GENUINE_MESSAGES:
+        fields = dict(entry)
+        GenuineMessage.objects.get_or_create(seed_key=fields.pop("seed_key"), defaults=fields)
+    for entry in ALERTS:
+        fields = dict(entry)
+        # A demo alert runs for 30 days from the first load; staff change or switch it off.
+        fields.update(starts_at=timezone.now(), ends_at=timezone.now() + datetime.timedelta(days=30))
+        Alert.objects.get_or_create(seed_key=fields.pop("seed_key"), defaults=fields)
     return OfficialContact.objects.count(), SafetyRule.objects.count()

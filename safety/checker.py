@@ -1,0 +1,504 @@
+"""Is this message really from KESCO? A pure function from pasted text to a verdict with reasons.
+
+It pulls out every link, phone number, UPI ID and SMS sender ID, compares each with the official
+registry (passed in as a snapshot, so no database here), and looks for the tell-tale phrases of the
+"bill not updated, disconnection tonight" scam in Hindi, English and Hinglish.
+
+It never opens, fetches or resolves anything: domains are parsed offline (tldextract with its
+bundled public-suffix snapshot, idna for punycode), shortened links are flagged, not followed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+from urllib.parse import parse_qs, urlsplit
+
+import idna
+import phonenumbers
+import tldextract
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# --- The registry snapshot ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Registry:
+    """What is official, normalised for comparison. Values map to True when they are demo data."""
+
+    domains: dict[str, bool] = field(default_factory=dict)  # registered domains: "kesco.co.in"
+    apps: dict[tuple[str, str], bool] = field(default_factory=dict)  # (store host, app id)
+    phones: dict[str, bool] = field(default_factory=dict)  # E.164 "+915122345678" or short code "1912"
+    upi_ids: dict[str, bool] = field(default_factory=dict)  # lower case "kesco@sbi"
+    sender_ids: dict[str, bool] = field(default_factory=dict)  # upper case "UPPCLT"
+
+
+class Verdict(StrEnum):
+    OFFICIAL = "official"
+    SCAM = "scam"
+    UNSURE = "unsure"
+
+
+class ItemKind(StrEnum):
+    LINK = "link"
+    PHONE = "phone"
+    UPI = "upi"
+    SENDER_ID = "sender_id"
+    PHRASE = "phrase"
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: ItemKind
+    shown: str  # the item as we understood it (a domain, an E.164 number, a UPI ID...)
+    is_official: bool
+    reason: str  # translated, for the consumer
+    is_demo: bool = False  # official only as demo data, not yet verified by staff
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    verdict: Verdict
+    findings: tuple[Finding, ...]
+
+    @property
+    def items(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.kind is not ItemKind.PHRASE)
+
+    @property
+    def phrases(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.kind is ItemKind.PHRASE)
+
+
+# --- Normalising text -----------------------------------------------------------------------------
+
+# Zero-width characters hide inside words to dodge filters ("Any\u200bDesk").
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+def normalise_text(text: str) -> str:
+    """NFKC (full-width letters become plain), no invisible characters, lower case, single spaces."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+# --- Links and domains ----------------------------------------------------------------------------
+
+# No network, ever: the public-suffix list is the snapshot bundled with tldextract.
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+
+# Link shorteners hide where a link goes; we never follow them to find out.
+SHORTENERS = frozenset(
+    {
+        "bit.ly", "bitly.com", "tinyurl.com", "t.co", "goo.gl", "is.gd", "v.gd", "cutt.ly", "rb.gy",
+        "shorturl.at", "tiny.cc", "ow.ly", "rebrand.ly", "s.id", "t.ly", "buff.ly", "shorte.st",
+        "bl.ink", "short.gy", "tny.im", "urlz.fr", "clck.ru", "qr.ae", "lnkd.in", "y2u.be", "shrtco.de",
+        "inshorturl.com", "surl.li", "u.to", "tinu.be", "kutt.it", "bit.do", "rebrandly.com",
+    }
+)  # fmt: skip
+
+# Words a fraudster borrows to make a domain look like ours.
+_BRAND_WORDS = ("kesco", "uppcl", "bijli", "vidyut", "kanpur", "electricity")
+
+# A link: with a scheme, starting with www., or a bare host name ending in a letters-only suffix.
+# \w also matches Devanagari and Cyrillic letters, so look-alike hosts are caught too. The start
+# of a UPI ID or e-mail address (name.ac.in@ybl) is not a link.
+_LINK_RE = re.compile(
+    r"""(?ix)
+    (?:https?://|www\.)[^\s<>"'`]+
+    | (?<![@\w.-])(?:[\w-]+\.)+(?:[a-z]{2,24}|xn--[a-z0-9-]{2,30})(?![\w@-]|\.[\w.-]*@)(?:/[^\s<>"'`]*)?
+    """
+)
+_TRAILING_PUNCTUATION = ".,;:!?)]}'\"।"
+
+
+@dataclass(frozen=True)
+class Link:
+    raw: str
+    host: str  # lower case, Unicode form when the link used punycode
+    registered_domain: str  # "kesco.co.in"; empty for an IP address or an unknown suffix
+    subdomain: str
+    has_foreign_letters: bool  # non-ASCII letters or punycode in the host
+    app_id: str  # the ?id= of a store link, else ""
+
+
+def _host_of(raw: str) -> str:
+    with_scheme = raw if re.match(r"(?i)^[a-z][a-z0-9+.-]*://", raw) else f"http://{raw}"
+    try:
+        host = urlsplit(with_scheme).hostname or ""
+    except ValueError:
+        return ""
+    return host.rstrip(".").lower()
+
+
+def _unicode_host(host: str) -> tuple[str, bool]:
+    """The host as a person reads it, and whether it uses punycode or non-ASCII letters."""
+    foreign = not host.isascii() or any(label.startswith("xn--") for label in host.split("."))
+    if not foreign:
+        return host, False
+    labels = []
+    for label in host.split("."):
+        try:
+            labels.append(idna.decode(label) if label.startswith("xn--") else label)
+        except idna.IDNAError:
+            labels.append(label)
+    return ".".join(labels), True
+
+
+def extract_links(text: str) -> list[Link]:
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    links: list[Link] = []
+    seen: set[str] = set()
+    for match in _LINK_RE.finditer(text):
+        raw = match.group(0).rstrip(_TRAILING_PUNCTUATION)
+        host = _host_of(raw)
+        if not host or "." not in host:
+            continue
+        readable_host, foreign = _unicode_host(host)
+        try:
+            ascii_host = idna.encode(readable_host, uts46=True).decode() if foreign else host
+        except idna.IDNAError:
+            ascii_host = host
+        parts = _EXTRACT(ascii_host)
+        if not parts.suffix and not re.fullmatch(r"[\d.]+", host):
+            continue  # "e.g." or "file.txt": not a real domain suffix, not a link
+        key = raw.lower()
+        if key in seen:
+            continue
+        seen.add(key)
+        query = parse_qs(urlsplit(raw if "://" in raw else f"http://{raw}").query)
+        links.append(
+            Link(
+                raw=raw,
+                host=readable_host,
+                registered_domain=parts.top_domain_under_public_suffix or "",
+                subdomain=parts.subdomain.lower(),
+                has_foreign_letters=foreign,
+                app_id=(query.get("id") or [""])[0],
+            )
+        )
+    return links
+
+
+def registered_domain(url_or_host: str) -> str:
+    """kesco.co.in for https://www.kesco.co.in/pay; empty when it has none."""
+    return _EXTRACT(_host_of(url_or_host.strip())).top_domain_under_public_suffix or ""
+
+
+def _judge_link(link: Link, registry: Registry) -> Finding:
+    domain = link.registered_domain
+    # The link as pasted (shortened), with the host as a person reads it when it used punycode.
+    shown = link.raw if len(link.raw) <= 80 else link.raw[:79] + "…"
+    if link.has_foreign_letters and link.host not in link.raw.lower():
+        shown = f"{shown} ({link.host})"
+    if link.app_id and (link.host, link.app_id) in registry.apps:
+        return Finding(
+            ItemKind.LINK, f"{shown} ({link.app_id})", True, _("The official app's store page."),
+            is_demo=registry.apps[(link.host, link.app_id)],
+        )  # fmt: skip
+    if link.has_foreign_letters:
+        reason = _(
+            "This address uses letters from other alphabets that can look like ours. It is not an official address."
+        )
+        return Finding(ItemKind.LINK, shown, False, reason)
+    if domain in registry.domains:
+        return Finding(ItemKind.LINK, shown, True, _("An official KESCO website."), is_demo=registry.domains[domain])
+    if domain in SHORTENERS or link.host in SHORTENERS:
+        reason = _("A shortened link: we cannot see where it goes, and we never open it. KESCO does not send these.")
+        return Finding(ItemKind.LINK, shown, False, reason)
+    if not domain:
+        reason = _("A link to a bare number address (IP address), not to an official website.")
+        return Finding(ItemKind.LINK, shown, False, reason)
+    official_in_subdomain = any(
+        official in link.subdomain or official.split(".")[0] in link.subdomain.split(".")
+        for official in registry.domains
+    )
+    if official_in_subdomain or any(word in link.subdomain for word in _BRAND_WORDS):
+        reason = _("It starts with an official-looking name, but the address really belongs to %(domain)s.") % {
+            "domain": domain
+        }
+        return Finding(ItemKind.LINK, shown, False, reason)
+    if any(word in domain for word in _BRAND_WORDS) or any(
+        official.split(".")[0] in domain for official in registry.domains
+    ):
+        reason = _("A look-alike address: %(domain)s looks like KESCO's but is not an official website.") % {
+            "domain": domain
+        }
+        return Finding(ItemKind.LINK, shown, False, reason)
+    if link.app_id or link.host in {"play.google.com", "apps.apple.com"}:
+        return Finding(ItemKind.LINK, shown, False, _("An app that is not in our list of official apps."))
+    reason = _("This link is not an official KESCO website (%(domain)s).") % {"domain": domain}
+    return Finding(ItemKind.LINK, shown, False, reason)
+
+
+# --- Phone numbers --------------------------------------------------------------------------------
+
+# Short codes people are told to call (helplines) are 3-5 digits; only the ones in the registry
+# count as phone numbers, since any other short number in a message is more likely an amount.
+# Not a group of a longer number written with separators (+91-600-000-1912).
+_SHORT_NUMBER_RE = re.compile(r"(?<![\d+])(?<!\d[-\s.])\d{3,5}(?![-\s.]?\d)")
+
+
+def normalise_phone(raw: str) -> str:
+    """E.164 (+91...) for an Indian or international number, the digits for a short code, or ''."""
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", raw))
+    if 3 <= len(digits) <= 5 and not raw.strip().startswith("+"):
+        return digits
+    try:
+        number = phonenumbers.parse(raw, "IN")
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_valid_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def extract_phones(text: str, registry: Registry) -> list[str]:
+    """Every phone number in the text, as E.164 or as an official short code."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    found: list[str] = []
+    for match in phonenumbers.PhoneNumberMatcher(text, "IN"):
+        raw = match.raw_string.strip()
+        number = match.number
+        national = str(number.national_number)
+        prefixed = raw.startswith(("+", "0")) or (raw.startswith("91") and len(re.sub(r"\D", "", raw)) == 12)
+        # A bare 10-digit number that is not a mobile is more likely an account number than a
+        # landline: new account numbers have 10 digits too. Landlines count with their 0 or +91.
+        if not prefixed and not (len(national) == 10 and national[0] in "6789"):
+            continue
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if e164 not in found:
+            found.append(e164)
+    for match in _SHORT_NUMBER_RE.finditer(text):
+        if match.group(0) in registry.phones and match.group(0) not in found:
+            found.append(match.group(0))
+    return found
+
+
+def _judge_phone(number: str, registry: Registry) -> Finding:
+    if number in registry.phones:
+        return Finding(ItemKind.PHONE, number, True, _("An official KESCO number."), is_demo=registry.phones[number])
+    return Finding(
+        ItemKind.PHONE, number, False, _("This number is not in KESCO's list of official numbers. Do not call it.")
+    )
+
+
+# --- UPI IDs --------------------------------------------------------------------------------------
+
+# handle@psp, where the PSP part has no dot (an e-mail address has one: name@gmail.com).
+_UPI_RE = re.compile(r"(?<![\w.@-])([a-z0-9][a-z0-9._-]{1,255}@[a-z][a-z0-9]{1,63})(?![\w@-]|\.[a-z])", re.I)
+
+
+def extract_upi_ids(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    found: list[str] = []
+    for match in _UPI_RE.finditer(text):
+        upi_id = match.group(1).lower()
+        if upi_id not in found:
+            found.append(upi_id)
+    return found
+
+
+def _judge_upi(upi_id: str, registry: Registry) -> Finding:
+    if upi_id in registry.upi_ids:
+        return Finding(ItemKind.UPI, upi_id, True, _("An official KESCO UPI ID."), is_demo=registry.upi_ids[upi_id])
+    return Finding(ItemKind.UPI, upi_id, False, _("This UPI ID is not KESCO's. Money sent to it goes to someone else."))
+
+
+# --- SMS sender IDs -------------------------------------------------------------------------------
+
+# The header an SMS shows: two letters for the operator and region, a dash, six characters,
+# sometimes a -S/-T/-P/-G suffix for the message type (VM-UPPCLT, AD-UPPCLA-S).
+_SENDER_HEADER_RE = re.compile(r"(?<![\w@.-])[A-Z]{2}-([A-Z0-9]{6})(?:-[SPTG])?(?![\w@-]|\.\w)")
+_BARE_SENDER_RE = re.compile(r"(?:[a-z]{2}-)?([a-z0-9]{6})(?:-[sptg])?", re.I)
+
+
+def extract_sender_ids(text: str, *, allow_bare: bool = True) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).strip()
+    alone = _BARE_SENDER_RE.fullmatch(text) if allow_bare else None
+    # Pasted alone, a six-character ID counts in any case; inside a message only a header does.
+    if alone and not alone.group(1).isdigit():
+        return [alone.group(1).upper()]
+    found: list[str] = []
+    for match in _SENDER_HEADER_RE.finditer(text):
+        if match.group(1) not in found and not match.group(1).isdigit():
+            found.append(match.group(1))
+    return found
+
+
+def _judge_sender(sender_id: str, registry: Registry) -> Finding:
+    if sender_id in registry.sender_ids:
+        return Finding(
+            ItemKind.SENDER_ID, sender_id, True, _("An official KESCO SMS sender ID."),
+            is_demo=registry.sender_ids[sender_id],
+        )  # fmt: skip
+    return Finding(ItemKind.SENDER_ID, sender_id, False, _("This SMS sender ID is not one of KESCO's."))
+
+
+# --- Scam phrases ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScamPhrase:
+    key: str
+    reason: str  # lazy, translated when shown
+    patterns: tuple[str, ...]  # regular expressions over normalise_text() output
+
+
+# Each group: English, Hinglish (Hindi in Latin letters, as typed on phones) and Hindi variants.
+SCAM_PHRASES: tuple[ScamPhrase, ...] = (
+    ScamPhrase(
+        "disconnection",
+        gettext_lazy('It threatens to cut your electricity soon ("tonight"). KESCO never does this by message.'),
+        (
+            # "Tonight" alone is not enough: a genuine planned-shutdown notice may say it.
+            r"(disconnect\w*|cut|kat\w*|kaat\w*).{0,40}tonight",
+            r"tonight.{0,40}(disconnect\w*|cut off|be cut)",
+            r"disconnect\w* (today|tonight|within|in \d+ ?(hours?|hrs?|minutes?|mins?))",
+            r"(will|shall) be disconnected (today|tonight|within|in)",
+            r"(power|electricity|connection) (will be )?(cut|off) (today|tonight)",
+            r"aa?j raa?t.{0,60}(kat|kaat|cut|band|disconnect)",
+            r"bijl?i (ka )?(connection )?(kat|kaat|cut|band) (ho )?(jayegi|jaegi|jaayegi|di jayegi|kar di jayegi)",
+            r"(light|connection) (kat|kaat|cut) (jayega|jaega|diya jayega|jayegi)",
+            r"आज रात.{0,60}(काट|कट|बंद)",
+            r"(बिजली|कनेक्शन|लाइट) (का )?(कनेक्शन )?(काट|कट|बंद) (दी |दिया |कर दी |कर दिया |हो )?(जाएगी|जायेगी|जाएगा|जायेगा)",
+        ),
+    ),
+    ScamPhrase(
+        "bill_not_updated",
+        gettext_lazy('It says your bill was "not updated". This is the scam\'s usual opening.'),
+        (
+            r"(bill|payment) (is |was |has )?(not|nt) (been )?updated",
+            r"not updated",
+            r"update your bill",
+            r"bill update (nahi|nahin|nhi|na)",
+            r"update (nahi|nahin|nhi) (hua|hai)",
+            r"बिल अपडेट नहीं",
+            r"अपडेट नहीं",
+            r"बिल अपडेट",
+        ),
+    ),
+    ScamPhrase(
+        "call_officer",
+        gettext_lazy('It asks you to call an "electricity officer". Call only the helpline 1912.'),
+        (
+            r"electricity officer",
+            r"(call|contact) (the |our |this )?(electricity |bijli )?officer",
+            r"bijl?i (adhikari|officer|vibhag)",
+            r"officer (ko|se) (call|phone|baat|sampark)",
+            r"बिजली अधिकारी",
+            r"अधिकारी (से|को) (संपर्क|कॉल|फोन|फ़ोन|बात)",
+            r"बिजली विभाग (के )?अधिकारी",
+        ),
+    ),
+    ScamPhrase(
+        "install_app",
+        gettext_lazy(
+            "It asks you to install an app (AnyDesk, TeamViewer or an APK file). This gives a stranger your phone."
+        ),
+        (
+            r"any ?desk",
+            r"team ?viewer",
+            r"quick ?support",
+            r"rust ?desk",
+            r"\.apk\b",
+            r"\bapk\b",
+            r"install (the |this |our )?app",
+            r"download (the |this |our )?app",
+            r"app (install|download)",
+            r"एनीडेस्क",
+            r"टीम ?व्यूअर",
+            r"ऐप (इंस्टॉल|इन्स्टॉल|डाउनलोड)",
+            r"एप (इंस्टॉल|डाउनलोड)",
+        ),
+    ),
+    ScamPhrase(
+        "small_payment",
+        gettext_lazy('It asks for a small payment to "update" something. KESCO never asks for this.'),
+        (
+            # Only an amount under ₹100 that the message asks to pay or send: a genuine bill may list
+            # a small surcharge, but never asks for it on its own.
+            r"small amount",
+            r"(pay|send|transfer|deposit|bhej\w*|jama kar\w*) (only |just |sirf |keval )?"
+            r"(rs\.?|inr|₹) ?\d{1,2}(\.00?)?(?![\d,])",
+            r"(rs\.?|inr|₹) ?\d{1,2}(\.00?)?(?![\d,]) ?(pay|send|bhej\w*|ka bhugtan|jama)",
+            r"(?<![\d,.])\d{1,2} ?(rs|rupees?|rupaye) (pay|send|bhej\w*|ka bhugtan|jama)",
+            r"(chhota|chota) (sa )?(payment|bhugtan|amount)",
+            r"(?<![\d,.])\d{1,2} ?(रुपये|रुपए|रु\.?) (भेजें|भेजिए|भेजो|का भुगतान|जमा)",
+            r"₹ ?\d{1,2}(\.00?)?(?![\d,]) (भेजें|भेजिए|भेजो|का भुगतान|जमा)",
+            r"छोटी (सी )?राशि",
+            r"छोटा (सा )?भुगतान",
+        ),
+    ),
+    ScamPhrase(
+        "scan_qr",
+        gettext_lazy("It asks you to scan a QR code. Scanning a QR code can only send money, never receive it."),
+        (
+            r"scan (this |the )?qr",
+            r"qr ?(code )?(scan|bhej|send)",
+            r"scan (kare?i?n?|karo|kijiye)\b",
+            r"(क्यूआर|qr) (कोड )?(को )?स्कैन",
+            r"स्कैन (करें|करे|करो|कीजिए|कीजिये)",
+        ),
+    ),
+    ScamPhrase(
+        "otp",
+        gettext_lazy("It asks for an OTP, PIN or bank details. KESCO never asks for these."),
+        (
+            # Asking for it, not warning about it: "never share your OTP" is what a genuine message says.
+            r"(?<!never )(?<!not )(?<!n't )(share|send|tell|give|bata\w*|bhej\w*) (\w+ ){0,3}(otp|pin|cvv)\b",
+            r"\b(otp|pin|cvv) (bata\w*|bhej\w*|share kar\w*|send kar\w*)",
+            r"(ओटीपी|otp|पिन|pin) (बताएं|बताएँ|बताइए|बताइये|बताओ|भेजें|भेजिए|भेजो|शेयर करें)",
+        ),
+    ),
+)
+
+
+@cache
+def _compiled_phrases() -> tuple[tuple[ScamPhrase, tuple[re.Pattern[str], ...]], ...]:
+    return tuple((phrase, tuple(re.compile(p) for p in phrase.patterns)) for phrase in SCAM_PHRASES)
+
+
+def find_scam_phrases(text: str) -> list[tuple[ScamPhrase, str]]:
+    """Each phrase group found, with the words that matched (from the consumer's own text)."""
+    normalised = normalise_text(text)
+    found = []
+    for phrase, patterns in _compiled_phrases():
+        for pattern in patterns:
+            match = pattern.search(normalised)
+            if match:
+                found.append((phrase, match.group(0).strip()))
+                break
+    return found
+
+
+# --- The verdict ----------------------------------------------------------------------------------
+
+
+def check_message(text: str, registry: Registry) -> CheckResult:
+    """Judge what a consumer pasted. Pure: no database, no network, nothing stored."""
+    findings: list[Finding] = []
+    links = extract_links(text)
+    findings += [_judge_link(link, registry) for link in links]
+    # What is inside a link (wa.me/91..., a path like /AA-00000A) is judged as part of the link.
+    text_without_links = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    for link in links:
+        text_without_links = text_without_links.replace(link.raw, " ")
+    findings += [_judge_phone(number, registry) for number in extract_phones(text_without_links, registry)]
+    findings += [_judge_upi(upi_id, registry) for upi_id in extract_upi_ids(text_without_links)]
+    # A bare six-letter word counts as a sender ID only when it was pasted alone, not beside a link.
+    senders = extract_sender_ids(text_without_links, allow_bare=not links)
+    findings += [_judge_sender(sender_id, registry) for sender_id in senders]
+    for phrase, words in find_scam_phrases(text):
+        findings.append(Finding(ItemKind.PHRASE, words, False, str(phrase.reason)))
+    if any(not finding.is_official for finding in findings):
+        verdict = Verdict.SCAM
+    elif findings:
+        verdict = Verdict.OFFICIAL
+    else:
+        verdict = Verdict.UNSURE
+    return CheckResult(verdict=verdict, findings=tuple(findings))

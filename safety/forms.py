@@ -1,0 +1,142 @@
+"""Forms for the consumer safety pages: check a message, check a QR code, report a scam."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safety.checker import normalise_phone
+from safety.models import ScamReport
+from safety.qr import image_reencode, image_validate
+
+
+class _SafetyForm(forms.Form):
+    def __init__(self, *args, **kwargs) -> None:
+        # Labels end with their own "?" or ")": no Django colon after them.
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class CheckForm(_SafetyForm):
+    message = forms.CharField(
+        label=_("Paste the message, number, link or UPI ID you received"),
+        help_text=_("We only read it here to check it. We do not open links and do not keep what you paste."),
+        max_length=settings.SAFETY_MESSAGE_MAX_CHARS,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": _("Please paste the message or the number you want to check."),
+            "max_length": _("This is too long. Please paste at most %(limit_value)d characters."),
+        },
+    )
+
+
+class QrForm(_SafetyForm):
+    image = forms.FileField(
+        label=_("Photo or screenshot of the QR code"),
+        help_text=_("PNG or JPEG, up to 2 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+        error_messages={
+            "required": _("Please choose a picture of the QR code."),
+            "empty": _("This file is empty. Please choose another picture."),
+        },
+    )
+
+
+def normalise_suspect(raw: str) -> str:
+    """A phone number as E.164, a sender ID in upper case (VM-UPPCLT -> UPPCLT), else the text trimmed."""
+    raw = raw.strip()
+    if not raw:
+        return ""
+    phone = normalise_phone(raw)
+    if phone:
+        return phone
+    compact = raw.upper().replace(" ", "")
+    parts = compact.split("-")
+    if len(parts) in (2, 3) and len(parts[0]) == 2 and len(parts[1]) == 6 and parts[1].isalnum():
+        return parts[1]
+    return compact[:40]
+
+
+class ReportForm(_SafetyForm):
+    channel = forms.ChoiceField(
+        label=_("How did they contact you?"),
+        choices=ScamReport.Channel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose how they contacted you.")},
+    )
+    suspect = forms.CharField(
+        label=_("Their phone number or SMS sender ID"),
+        required=False,
+        max_length=60,
+        help_text=_("For example 98765 43210 or VM-ABCDEF."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"max_length": _("This is too long for a number or a sender ID.")},
+    )
+    message_text = forms.CharField(
+        label=_("What did the message say? (optional)"),
+        required=False,
+        max_length=settings.SAFETY_MESSAGE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off"}),
+        error_messages={"max_length": _("This is too long. Please paste at most %(limit_value)d characters.")},
+    )
+    contacted_on = forms.DateField(
+        label=_("When did it happen? (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Please enter a date such as 2026-11-28.")},
+    )
+    money_lost = forms.TypedChoiceField(
+        label=_("Did you lose money?"),
+        choices=(("no", _("No")), ("yes", _("Yes"))),
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please tell us whether you lost money.")},
+    )
+    contact = forms.CharField(
+        label=_("Your phone number or e-mail, if you want us to contact you (optional)"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "tel"}),
+        error_messages={"max_length": _("This is too long for a phone number or an e-mail address.")},
+    )
+
+    screenshot = forms.FileField(
+        label=_("A screenshot of the message (optional)"),
+        required=False,
+        help_text=_("PNG or JPEG, up to 2 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+        error_messages={"empty": _("This file is empty. Please choose another picture.")},
+    )
+
+    def clean_screenshot(self) -> ContentFile | None:
+        upload = self.cleaned_data.get("screenshot")
+        if not upload:
+            return None
+        if upload.size > settings.SAFETY_IMAGE_MAX_BYTES:
+            raise ValidationError(
+                _("The picture is too large. Please send one under %(megabytes)s MB (a screenshot is enough)."),
+                code="too_large",
+                params={"megabytes": settings.SAFETY_IMAGE_MAX_BYTES // (1024 * 1024)},
+            )
+        data, extension = image_reencode(image_validate(upload.read()))
+        return ContentFile(data, name=f"screenshot.{extension}")
+
+    def clean_contacted_on(self):
+        day = self.cleaned_data.get("contacted_on")
+        if day and day > timezone.localdate():
+            raise ValidationError(_("This date is in the future."), code="future")
+        return day
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("suspect") and not cleaned.get("message_text") and not self.errors:
+            raise ValidationError(
+                _("Please give their number or sender ID, or paste the message, so that we can act on it."),
+                code="nothing_to_report",
+            )
+        return cleaned

@@ -1,0 +1,157 @@
+"""Consumer safety pages: check a message, check a QR code, report a scam.
+
+Nothing pasted or uploaded is stored or logged unless the consumer sends a report, and nothing in
+it is ever opened, fetched or followed. Text travels only in POST bodies, never in a URL.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.limits import Limited, LimiterUnavailable
+from safety import limits
+from safety.checker import check_message
+from safety.forms import CheckForm, QrForm, ReportForm
+from safety.qr import image_validate, qr_read
+from safety.selectors import genuine_messages_list, official_registry_get, payment_channels_list
+from safety.services import scam_report_create
+from safety.uploads import upload_capped
+
+_REPORT_DONE_SESSION_KEY = "safety_report_money_lost"
+
+
+def _limited_page(request: HttpRequest, limited: Limited) -> HttpResponse:
+    response = render(request, "429.html", {"retry_after_minutes": limited.retry_after_minutes}, status=429)
+    response["Retry-After"] = str(limited.retry_after_seconds)
+    return response
+
+
+def _unavailable_page(request: HttpRequest) -> HttpResponse:
+    response = render(request, "503.html", status=503)
+    response["Retry-After"] = "120"
+    return response
+
+
+def _check_page(request: HttpRequest, form: CheckForm, status: int = 200) -> HttpResponse:
+    context = {"form": form, "genuine_messages": genuine_messages_list()}
+    return render(request, "safety/check.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _check_page(request, CheckForm())
+    try:
+        limited = limits.ip_limit_hit(request, limits.CHECK_RULES)
+    except LimiterUnavailable:
+        return _unavailable_page(request)
+    if limited:
+        return _limited_page(request, limited)
+    form = CheckForm(request.POST)
+    if not form.is_valid():
+        return _check_page(request, form)
+    message = form.cleaned_data["message"]
+    result = check_message(message, official_registry_get())
+    context = {
+        "result": result,
+        # Echoed back only inside the report form, so that reporting needs no second paste.
+        "message": message,
+        "form": CheckForm(),
+        "genuine_messages": genuine_messages_list(),
+        "payment_channels": payment_channels_list(),
+    }
+    return render(request, "safety/check_result.html", context)
+
+
+@csrf_exempt  # only so that the upload cap is in place before the CSRF check reads the body
+@never_cache
+@require_http_methods(["GET", "POST"])
+def check_qr(request: HttpRequest) -> HttpResponse:
+    upload_capped(request)
+    return _check_qr(request)
+
+
+@csrf_protect
+def _check_qr(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "safety/qr.html", {"form": QrForm()})
+    try:
+        limited = limits.ip_limit_hit(request, limits.QR_RULES)
+    except LimiterUnavailable:
+        return _unavailable_page(request)
+    if limited:
+        return _limited_page(request, limited)
+    form = QrForm(request.POST, request.FILES)
+    if request.safety_upload_too_large:
+        context = {"form": QrForm(), "page_error": _image_too_large_message()}
+        return render(request, "safety/qr.html", context, status=413)
+    image = None
+    if form.is_valid():
+        try:
+            image = image_validate(form.cleaned_data["image"].read())
+        except ValidationError as error:
+            form.add_error("image", error)
+    if image is None:
+        return render(request, "safety/qr.html", {"form": form})
+    contents = qr_read(image, official_registry_get())
+    context = {"form": QrForm(), "contents": contents, "payment_channels": payment_channels_list()}
+    return render(request, "safety/qr_result.html", context)
+
+
+def _image_too_large_message() -> str:
+    return _("The picture is too large. Please send one under %(megabytes)s MB (a screenshot is enough).") % {
+        "megabytes": settings.SAFETY_IMAGE_MAX_BYTES // (1024 * 1024)
+    }
+
+
+@csrf_exempt  # only so that the upload cap is in place before the CSRF check reads the body
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    upload_capped(request)
+    return _report(request)
+
+
+@csrf_protect
+def _report(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "safety/report.html", {"form": ReportForm()})
+    if request.POST.get("prefill"):
+        # From the check result page: fill the form in, store nothing until the consumer sends it.
+        initial = {"message_text": request.POST.get("message_text", "")[: settings.SAFETY_MESSAGE_MAX_CHARS]}
+        return render(request, "safety/report.html", {"form": ReportForm(initial=initial)})
+    form = ReportForm(request.POST, request.FILES)
+    if request.safety_upload_too_large:
+        # The text fields arrived; only the picture was dropped. Keep what was typed.
+        form.is_valid()
+        form.add_error("screenshot", ValidationError(_image_too_large_message()))
+    if not form.is_valid():
+        return render(request, "safety/report.html", {"form": form})
+    try:
+        # Counted only for reports that would be saved: a typo does not use up the allowance.
+        limited = limits.ip_limit_hit(request, limits.REPORT_RULES)
+    except LimiterUnavailable:
+        return _unavailable_page(request)
+    if limited:
+        return _limited_page(request, limited)
+    scam_report_create(**form.cleaned_data)
+    request.session[_REPORT_DONE_SESSION_KEY] = form.cleaned_data["money_lost"]
+    return HttpResponseRedirect(reverse("safety:report_done"))
+
+
+@never_cache
+@require_GET
+def report_done(request: HttpRequest) -> HttpResponse:
+    if _REPORT_DONE_SESSION_KEY not in request.session:
+        return HttpResponseRedirect(reverse("safety:report"))
+    money_lost = request.session.pop(_REPORT_DONE_SESSION_KEY)
+    return render(request, "safety/report_done.html", {"money_lost": money_lost})

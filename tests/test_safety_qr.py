@@ -1,0 +1,170 @@
+"""QR codes: generated in the test with segno, decoded by the page; bad pictures refused."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import segno
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from PIL import Image
+
+from safety.checker import Registry, Verdict
+from safety.models import OfficialContact
+from safety.qr import image_validate, qr_read, upi_payment_parse
+
+OFFICIAL_UPI = "kesco.demo@exampleupi"
+
+
+def registry_with_official_upi() -> Registry:
+    return Registry(domains={"kesco.co.in": False}, upi_ids={OFFICIAL_UPI: True})
+
+
+def qr_png(content: str, *, scale: int = 6) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(content, error="m").save(buffer, kind="png", scale=scale, border=4)
+    return buffer.getvalue()
+
+
+def qr_jpeg(content: str) -> bytes:
+    image = Image.open(io.BytesIO(qr_png(content))).convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def blank_png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("1", (width, height), 1).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def read(data: bytes):
+    return qr_read(image_validate(data), registry_with_official_upi())
+
+
+def test_it_reads_a_upi_payment_code_to_an_unknown_payee_as_a_scam():
+    [content] = read(qr_png("upi://pay?pa=bijli.bill@ybl&pn=KESCO%20Official&am=10.00&cu=INR"))
+    assert content.upi.payee_upi_id == "bijli.bill@ybl"
+    assert content.upi.payee_name == "KESCO Official"
+    assert content.upi.amount == "10.00"
+    assert content.check.verdict is Verdict.SCAM
+
+
+def test_it_reads_a_upi_payment_code_to_the_official_payee_as_official():
+    [content] = read(qr_jpeg(f"upi://pay?pa={OFFICIAL_UPI}&pn=KESCO"))
+    assert content.upi.payee_upi_id == OFFICIAL_UPI
+    assert content.upi.amount == ""
+    assert content.check.verdict is Verdict.OFFICIAL
+
+
+def test_it_checks_a_web_link_in_a_code_like_a_pasted_link():
+    [content] = read(qr_png("https://kesco.co.in.pay-now.xyz/bill"))
+    assert content.upi is None
+    assert content.is_web_link
+    assert content.check.verdict is Verdict.SCAM
+    [official] = read(qr_png("https://www.kesco.co.in/pay"))
+    assert official.check.verdict is Verdict.OFFICIAL
+
+
+def test_a_picture_without_a_code_gives_no_content():
+    assert read(blank_png(200, 200)) == []
+
+
+def test_it_ignores_an_amount_that_is_not_a_number():
+    assert upi_payment_parse("upi://pay?pa=a@ybl&am=NaN").amount == ""
+    assert upi_payment_parse("upi://pay?pa=a@ybl&am=ten").amount == ""
+    assert upi_payment_parse("https://kesco.co.in") is None
+
+
+def test_it_refuses_a_file_that_only_pretends_to_be_a_png():
+    with pytest.raises(ValidationError) as error:
+        image_validate(b"<?php echo 'hello'; ?>")
+    assert error.value.code == "not_image"
+
+
+def test_it_refuses_a_gif_even_though_pillow_could_open_it():
+    buffer = io.BytesIO()
+    Image.new("L", (50, 50)).save(buffer, format="GIF")
+    with pytest.raises(ValidationError) as error:
+        image_validate(buffer.getvalue())
+    assert error.value.code == "not_image"
+
+
+def test_it_refuses_a_truncated_png():
+    with pytest.raises(ValidationError) as error:
+        image_validate(qr_png("https://kesco.co.in")[:120])
+    assert error.value.code == "unreadable"
+
+
+@override_settings(SAFETY_IMAGE_MAX_BYTES=1000)
+def test_it_refuses_a_picture_over_the_byte_limit_before_opening_it():
+    with pytest.raises(ValidationError) as error:
+        image_validate(qr_png("https://kesco.co.in") + b"\0" * 1000)
+    assert error.value.code == "too_large"
+
+
+@override_settings(SAFETY_IMAGE_MAX_PIXELS=1_000_000)
+def test_it_refuses_a_small_file_with_too_many_pixels():
+    data = blank_png(2000, 2000)  # 4 megapixels that compress to a few kilobytes
+    assert len(data) < 50_000
+    with pytest.raises(ValidationError) as error:
+        image_validate(data)
+    assert error.value.code == "too_many_pixels"
+
+
+@override_settings(SAFETY_IMAGE_MAX_PIXELS=10**12)
+def test_it_refuses_a_decompression_bomb_that_pillow_warns_about(monkeypatch):
+    # Our own pixel limit is out of the way: Pillow's bomb warning alone must be a refusal.
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1_000_000)
+    with pytest.raises(ValidationError) as error:
+        image_validate(blank_png(1200, 1000))  # above Pillow's warning threshold, below its error
+    assert error.value.code == "too_many_pixels"
+    with pytest.raises(ValidationError):
+        image_validate(blank_png(3000, 3000))  # above twice the threshold: Pillow's own error
+
+
+# --- The page ---------------------------------------------------------------------------------------
+
+
+def upload(data: bytes, name: str = "qr.png", content_type: str = "image/png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+@pytest.mark.django_db
+def test_the_page_shows_the_payee_and_that_it_is_not_official(client):
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        "/check/qr/", {"image": upload(qr_png("upi://pay?pa=bijli.bill@ybl&pn=KESCO&am=10"))}, follow=False
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "bijli.bill@ybl" in html
+    assert "Likely a scam" in html
+    assert "can only send money" in html
+
+
+@pytest.mark.django_db
+def test_the_page_recognises_the_official_payee_from_the_registry(client):
+    OfficialContact.objects.create(kind="upi", name_hi="यूपीआई", name_en="UPI", value=OFFICIAL_UPI, is_demo=False)
+    client.cookies["django_language"] = "en"
+    response = client.post("/check/qr/", {"image": upload(qr_png(f"upi://pay?pa={OFFICIAL_UPI}"))})
+    assert "verdict-official" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_page_refuses_a_renamed_text_file_with_a_message_in_hindi(client):
+    response = client.post("/check/qr/", {"image": upload(b"not a picture at all", name="qr.jpg")})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'aria-invalid="true"' in html
+    assert "verdict" not in html
+
+
+@pytest.mark.django_db
+@override_settings(SAFETY_IMAGE_MAX_BYTES=2000)
+def test_the_page_refuses_an_oversized_upload_before_reading_it(client):
+    response = client.post("/check/qr/", {"image": upload(b"\x89PNG\r\n\x1a\n" + b"\0" * 200_000)})
+    assert response.status_code == 413
