@@ -123,7 +123,7 @@ def test_it_runs_the_same_queries_for_every_kind_of_miss(client, django_assert_n
     ramesh()
     anita_without_mobile()
     for old, mobile in (("87654321", "4321"), ("12345678", "9999"), ("22223333", "4321")):
-        with django_assert_num_queries(3):  # the lookup, the payment channels, the safety rules
+        with django_assert_num_queries(4):  # the lookup, the payment channels, the safety rules, the alerts
             post_lookup(client, old, mobile)
 
 
