@@ -7,6 +7,8 @@ they skip and say why; in CI (KESCO_REQUIRE_SERVICES=1) a missing service is a f
 from __future__ import annotations
 
 import os
+import time
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -40,6 +42,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
+def _fresh_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     # Rate-limit counters live in the cache; every test starts with none.
     cache.clear()
+    # django-ratelimit counts in fixed windows of the wall clock: a test that makes eleven requests
+    # could straddle a window's end and see the count start again. Freeze its clock for the test.
+    import django_ratelimit.core
+
+    frozen = float(int(time.time()))
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: frozen))

@@ -84,3 +84,17 @@ def test_payment_channels_in_the_admin_are_the_registry_rows(administrator):
     html = administrator.get("/staff/safety/paymentchannel/").content.decode()
     assert "https://www.kesco.co.in" in html
     assert "UPPCLT" not in html  # a sender ID is in the registry but is no payment channel
+
+
+def test_staff_get_the_one_click_language_switch_too(administrator):
+    html = administrator.get("/staff/").content.decode()
+    assert 'action="/i18n/setlang/"' in html and 'name="language" value="en"' in html
+    administrator.post("/i18n/setlang/", {"language": "en", "next": "/staff/"})
+    assert 'name="language" value="hi"' in administrator.get("/staff/").content.decode()
+
+
+def test_the_warning_box_says_if_in_doubt_only_once(client):
+    load_safety_demo()
+    html = client.get("/").content.decode()
+    assert html.count("1912 पर कॉल करें") >= 1
+    assert "संदेह हो तो फ़ोन काट दें" not in html  # the seeded rule already says it

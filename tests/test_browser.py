@@ -83,3 +83,35 @@ def test_english_is_one_click_away_and_works_without_javascript(browser, live_se
     assert page.get_by_label("Last 4 digits of your registered mobile number").get_attribute("aria-invalid") == "true"
     page.screenshot(path=str(SCREENSHOTS / "error-en.png"), full_page=True)
     context.close()
+
+
+def test_a_consumer_checks_a_scam_message_and_sees_why(browser, live_server):
+    context = phone(browser)
+    page = context.new_page()
+    page.goto(live_server.url + "/check/")
+    page.locator("form.check-form textarea").fill(
+        "प्रिय उपभोक्ता, आपका बिजली बिल अपडेट नहीं हुआ है, आज रात 9:30 बजे बिजली काट दी जाएगी। "
+        "तुरंत बिजली अधिकारी को 9876543210 पर कॉल करें या http://kesco-bill.in/pay पर भुगतान करें"
+    )
+    page.locator("form.check-form button[type=submit]").click()
+    expect(page.locator(".verdict-scam")).to_be_visible()
+    html = page.content()
+    assert "kesco-bill.in" in html and "+919876543210" in html
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=str(SCREENSHOTS / "check-hi.png"), full_page=True)
+    context.close()
+
+
+def test_a_consumer_uploads_a_qr_code_without_javascript(browser, live_server, tmp_path):
+    import segno
+
+    picture = tmp_path / "qr.png"
+    segno.make("upi://pay?pa=fraudster@okaxis&pn=KESCO%20Bill&am=10", error="m").save(str(picture), scale=6)
+    context = phone(browser, javascript=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/check/qr/")
+    page.locator("form.qr-form input[type=file]").set_input_files(str(picture))
+    page.locator("form.qr-form button[type=submit]").click()
+    expect(page.locator(".verdict-scam")).to_be_visible()
+    assert "fraudster@okaxis" in page.content()
+    context.close()
