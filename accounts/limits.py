@@ -83,7 +83,13 @@ def _usage(request: HttpRequest, rule: str, key: str, *, increment: bool) -> dic
         raise LimiterUnavailable from error
 
 
-def _check(request: HttpRequest, rules: tuple[str, ...], key: str, *, increment: bool) -> Limited | None:
+def rules_check(
+    request: HttpRequest, rules: tuple[str, ...], key: object = "ip", *, increment: bool = True
+) -> Limited | None:
+    """Check (and by default count) a request under named rules; the longest wait if over any.
+
+    Shared by every rate-limited page (the lookup here, the safety pages in safety/limits.py).
+    """
     worst: Limited | None = None
     for rule in rules:
         usage = _usage(request, rule, key, increment=increment)
@@ -109,14 +115,14 @@ def _account_key(account_number: str):
 
 def lookup_ip_limit_hit(request: HttpRequest) -> Limited | None:
     """Count this lookup request against the caller's address; say whether it is over a limit."""
-    return _check(request, _IP_RULES, "ip", increment=True)
+    return rules_check(request, _IP_RULES, "ip", increment=True)
 
 
 def lookup_account_limit_hit(request: HttpRequest, account_number: str) -> Limited | None:
     """Whether this old number has had too many failed lookups (does not count this one)."""
-    return _check(request, _ACCOUNT_RULES, _account_key(account_number), increment=False)
+    return rules_check(request, _ACCOUNT_RULES, _account_key(account_number), increment=False)
 
 
 def lookup_account_failure_record(request: HttpRequest, account_number: str) -> None:
     """Count one failed lookup against the number typed."""
-    _check(request, _ACCOUNT_RULES, _account_key(account_number), increment=True)
+    rules_check(request, _ACCOUNT_RULES, _account_key(account_number), increment=True)

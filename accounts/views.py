@@ -22,6 +22,7 @@ from accounts.limits import (
     lookup_ip_limit_hit,
 )
 from accounts.selectors import LookupResult, Outcome, mapping_lookup
+from kesco_lookup.views import limiter_unavailable, rate_limited
 from safety.selectors import payment_channels_list
 
 logger = logging.getLogger(__name__)
@@ -40,18 +41,6 @@ def _guarded_lookup(request: HttpRequest, form: LookupForm) -> LookupResult | Li
     return result
 
 
-def _limited_page(request: HttpRequest, limited: Limited) -> HttpResponse:
-    response = render(request, "429.html", {"retry_after_minutes": limited.retry_after_minutes}, status=429)
-    response["Retry-After"] = str(limited.retry_after_seconds)
-    return response
-
-
-def _unavailable_page(request: HttpRequest) -> HttpResponse:
-    response = render(request, "503.html", status=503)
-    response["Retry-After"] = "120"
-    return response
-
-
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/home.html", {"form": LookupForm(), "payment_channels": payment_channels_list()})
@@ -66,15 +55,15 @@ def lookup(request: HttpRequest) -> HttpResponse:
     try:
         limited = lookup_ip_limit_hit(request)
         if limited:
-            return _limited_page(request, limited)
+            return rate_limited(request, limited)
         form = LookupForm(request.POST)
         if not form.is_valid():
             return render(request, "accounts/home.html", {"form": form, "payment_channels": payment_channels_list()})
         result = _guarded_lookup(request, form)
     except LimiterUnavailable:
-        return _unavailable_page(request)
+        return limiter_unavailable(request)
     if isinstance(result, Limited):
-        return _limited_page(request, result)
+        return rate_limited(request, result)
     return render(
         request,
         "accounts/result.html",

@@ -5,6 +5,22 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.limits import Limited
+
+
+def rate_limited(request: HttpRequest, limited: Limited) -> HttpResponse:
+    """The 429 page: in the consumer's language, saying after how many minutes to try again."""
+    response = render(request, "429.html", {"retry_after_minutes": limited.retry_after_minutes}, status=429)
+    response["Retry-After"] = str(limited.retry_after_seconds)
+    return response
+
+
+def limiter_unavailable(request: HttpRequest) -> HttpResponse:
+    """The 503 page when the rate-limit store is down: limited pages close rather than open."""
+    response = render(request, "503.html", status=503)
+    response["Retry-After"] = "120"
+    return response
+
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     # The usual cause is a form left open for hours on a phone: say so, never show Django's page.

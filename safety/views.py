@@ -16,7 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.limits import Limited, LimiterUnavailable
+from accounts.limits import LimiterUnavailable
+from kesco_lookup.views import limiter_unavailable, rate_limited
 from safety import limits
 from safety.checker import check_message
 from safety.forms import CheckForm, QrForm, ReportForm
@@ -26,18 +27,6 @@ from safety.services import scam_report_create
 from safety.uploads import upload_capped
 
 _REPORT_DONE_SESSION_KEY = "safety_report_money_lost"
-
-
-def _limited_page(request: HttpRequest, limited: Limited) -> HttpResponse:
-    response = render(request, "429.html", {"retry_after_minutes": limited.retry_after_minutes}, status=429)
-    response["Retry-After"] = str(limited.retry_after_seconds)
-    return response
-
-
-def _unavailable_page(request: HttpRequest) -> HttpResponse:
-    response = render(request, "503.html", status=503)
-    response["Retry-After"] = "120"
-    return response
 
 
 def _check_page(request: HttpRequest, form: CheckForm, status: int = 200) -> HttpResponse:
@@ -53,9 +42,9 @@ def check(request: HttpRequest) -> HttpResponse:
     try:
         limited = limits.ip_limit_hit(request, limits.CHECK_RULES)
     except LimiterUnavailable:
-        return _unavailable_page(request)
+        return limiter_unavailable(request)
     if limited:
-        return _limited_page(request, limited)
+        return rate_limited(request, limited)
     form = CheckForm(request.POST)
     if not form.is_valid():
         return _check_page(request, form)
@@ -87,9 +76,9 @@ def _check_qr(request: HttpRequest) -> HttpResponse:
     try:
         limited = limits.ip_limit_hit(request, limits.QR_RULES)
     except LimiterUnavailable:
-        return _unavailable_page(request)
+        return limiter_unavailable(request)
     if limited:
-        return _limited_page(request, limited)
+        return rate_limited(request, limited)
     form = QrForm(request.POST, request.FILES)
     if request.safety_upload_too_large:
         context = {"form": QrForm(), "page_error": _image_too_large_message()}
@@ -140,9 +129,9 @@ def _report(request: HttpRequest) -> HttpResponse:
         # Counted only for reports that would be saved: a typo does not use up the allowance.
         limited = limits.ip_limit_hit(request, limits.REPORT_RULES)
     except LimiterUnavailable:
-        return _unavailable_page(request)
+        return limiter_unavailable(request)
     if limited:
-        return _limited_page(request, limited)
+        return rate_limited(request, limited)
     scam_report_create(**form.cleaned_data)
     request.session[_REPORT_DONE_SESSION_KEY] = form.cleaned_data["money_lost"]
     return HttpResponseRedirect(reverse("safety:report_done"))
