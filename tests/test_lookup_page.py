@@ -202,3 +202,19 @@ def test_it_never_lets_the_result_page_be_cached(client):
     ramesh()
     response = post_lookup(client, "12345678", "4321")
     assert "no-store" in response["Cache-Control"]
+
+
+def test_error_reports_would_hide_the_typed_numbers(rf):
+    # Should an error ever be reported with the request attached, the numbers are masked.
+    from django.views.debug import SafeExceptionReporterFilter
+
+    from accounts.views import lookup
+
+    request = rf.post(LOOKUP, {"old_account_number": "12345678", "mobile_last4": "4321"})
+    lookup(request)
+    cleansed = SafeExceptionReporterFilter().get_post_parameters(request)
+    assert "12345678" not in str(cleansed.values()) and "4321" not in str(cleansed.values())
+
+
+def test_django_errors_are_not_emailed_with_request_data(settings):
+    assert settings.LOGGING["loggers"]["django"]["handlers"] == ["console"]
