@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,7 +17,7 @@ CATALOGUES = sorted(path for path in ROOT.glob("**/locale/hi/LC_MESSAGES/django.
 
 def test_there_is_a_hindi_catalogue_for_the_project_and_each_app():
     found = {path.relative_to(ROOT).parts[0] for path in CATALOGUES}
-    assert {"locale", "accounts", "safety"} <= found
+    assert {"locale", "accounts", "safety", "imports"} <= found
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -31,6 +32,26 @@ def test_every_message_has_a_hindi_translation(path):
         if message.fuzzy or not all(strings):
             untranslated.append(message.id)
     assert untranslated == []
+
+
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_translation_keeps_the_placeholders_of_its_original(path):
+    # A Hindi string that drops or misspells %(count)s would crash the page that formats it.
+    with path.open("rb") as handle:
+        catalogue = read_po(handle, locale="hi")
+    broken = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        originals = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = set(PLACEHOLDER.findall(" ".join(originals)))
+        if any(set(PLACEHOLDER.findall(string)) != expected for string in strings):
+            broken.append(message.id)
+    assert broken == []
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
