@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-
-CATALOGUE = Path(settings.BASE_DIR) / "safety" / "locale" / "hi" / "LC_MESSAGES" / "django.po"
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
 @pytest.mark.django_db

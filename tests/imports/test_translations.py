@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 from django.utils import translation
 
 from imports.reasons import FILE_ERRORS, ROW_REASONS
-
-CATALOG = Path(__file__).resolve().parents[2] / "imports" / "locale" / "hi" / "LC_MESSAGES" / "django.po"
-_PLACEHOLDER = re.compile(r"%\(\w+\)s")
 
 
 def test_the_refusal_reasons_read_in_hindi_when_the_language_is_hindi() -> None:
