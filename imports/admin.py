@@ -154,6 +154,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             "progress": selectors.batch_progress(batch=batch),
             "refusals": selectors.batch_refusals_summary(batch=batch),
             "refused_rows": selectors.batch_refused_rows_first(batch=batch) if batch.status == "validated" else [],
+            "files_deleted_note": selectors.batch_files_deleted_note(batch=batch),
             "failure_message": file_error_message(batch.failure_code, batch.failure_detail)
             if batch.failure_code
             else "",
@@ -196,8 +197,13 @@ class ImportBatchAdmin(admin.ModelAdmin):
         batch = get_object_or_404(ImportBatch, pk=batch_id)
         if not batch.error_report:
             raise Http404
+        try:
+            report = batch.error_report.open("rb")
+        except FileNotFoundError:
+            # Deleted from storage outside the retention rule (by hand, or a purge whose row update was lost).
+            raise Http404 from None
         return FileResponse(
-            batch.error_report.open("rb"),
+            report,
             as_attachment=True,
             filename=f"batch-{batch.pk}-refused-rows.csv",
             content_type="text/csv; charset=utf-8",

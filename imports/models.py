@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +40,7 @@ class ImportBatch(models.Model):
     failure_code = models.CharField(_("failure"), max_length=32, blank=True)
     failure_detail = models.CharField(_("failure detail"), max_length=255, blank=True)
     failed_stage = models.CharField(_("failed during"), max_length=16, choices=Stage.choices, blank=True)
+    failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
 
     # Which optional columns the file had (name, division, mobile), for the preview.
     columns = models.JSONField(_("columns found"), default=list, blank=True)
@@ -73,6 +76,9 @@ class ImportBatch(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # When the uploaded file and the error report were deleted (data minimisation, see
+    # imports_purge_files); the row, its counts, its SHA-256 and its rollback history stay.
+    files_deleted_at = models.DateTimeField(_("files deleted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import batch")
@@ -85,6 +91,18 @@ class ImportBatch(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.VALIDATING, self.Status.APPLYING}
+
+    @property
+    def ended_at(self) -> datetime | None:
+        """When the batch reached its final state; None while it can still move on by itself."""
+        if self.status == self.Status.APPLIED:
+            return self.applied_at
+        if self.status == self.Status.ROLLED_BACK:
+            return self.rolled_back_at
+        if self.status == self.Status.FAILED:
+            # Batches that failed before failed_at existed: their upload time (they fail while checked).
+            return self.failed_at or self.created_at
+        return None
 
 
 class ImportRow(models.Model):
