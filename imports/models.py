@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# A batch still *queued* this long after it was queued may have lost its message (a broker restart
+# without persistence, a purge) and staff may queue it again. A worker normally picks a validation
+# up within seconds; 10 minutes leaves room for a queue behind two 750,000-row imports (about 20 s
+# each) and for a worker restart, without leaving staff waiting long. Queueing too early would do no
+# harm (the lock and the status check make a second delivery a no-op); the wait only keeps
+# impatient clicks from filling the queue.
+REQUEUE_AFTER = timedelta(minutes=10)
 
 
 class ImportBatch(models.Model):
@@ -35,6 +44,9 @@ class ImportBatch(models.Model):
     )
     apply_when_valid = models.BooleanField(_("apply when valid"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    # When its validation was last put on the queue (upload, "Run again", "Queue again"): how long a
+    # queued batch has waited for a worker. Null for batches from before this field: their upload time.
+    queued_at = models.DateTimeField(_("last queued"), null=True, blank=True)
 
     # Why a batch failed: a code from imports.reasons.FILE_ERRORS, shown to staff in their language.
     failure_code = models.CharField(_("failure"), max_length=32, blank=True)
@@ -91,6 +103,14 @@ class ImportBatch(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.VALIDATING, self.Status.APPLYING}
+
+    @property
+    def waiting_since(self) -> datetime:
+        return self.queued_at or self.created_at
+
+    def can_queue_again(self, now: datetime | None = None) -> bool:
+        """Whether staff may queue it again ("Queue again"): still queued, REQUEUE_AFTER after it was queued."""
+        return self.status == self.Status.QUEUED and (now or timezone.now()) - self.waiting_since >= REQUEUE_AFTER
 
     @property
     def ended_at(self) -> datetime | None:

@@ -32,7 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from imports.checks import CheckedRow, Lengths, row_check
-from imports.models import ImportBatch, ImportRow
+from imports.models import REQUEUE_AFTER, ImportBatch, ImportRow
 from imports.reader import FileRefused, mapping_file_open
 from imports.reasons import ROW_REASONS
 
@@ -169,6 +169,7 @@ def import_batch_create(
         duplicate_of=ImportBatch.objects.filter(sha256=sha256).order_by("-created_at").first(),
         uploaded_by=user if user is not None and user.is_authenticated else None,
         apply_when_valid=apply_when_valid,
+        queued_at=timezone.now() if queue else None,
     )
     # The stored name keeps only the extension: a file name may itself carry personal data.
     batch.file.save(f"mapping{Path(original_name).suffix.lower()[:8]}", uploaded_file, save=False)
@@ -710,13 +711,50 @@ def import_batch_retry(*, batch_id: int, user: AbstractBaseUser) -> ImportBatch:
             task = import_batch_apply_task
         else:
             batch.status = Status.QUEUED
+            batch.queued_at = timezone.now()
             task = import_batch_validate_task
         batch.failure_code = batch.failure_detail = batch.failed_stage = ""
         batch.failed_at = None
         batch.save(
-            update_fields=["status", "applied_by", "failure_code", "failure_detail", "failed_stage", "failed_at"]
+            update_fields=[
+                "status",
+                "applied_by",
+                "failure_code",
+                "failure_detail",
+                "failed_stage",
+                "failed_at",
+                "queued_at",
+            ]
         )
         transaction.on_commit(lambda: task.delay(batch_id))
+    return batch
+
+
+def import_batch_requeue(*, batch_id: int, user: AbstractBaseUser | None) -> ImportBatch:
+    """Queue the validation of a batch stuck in *queued* again (its message may have been lost).
+
+    Allowed only REQUEUE_AFTER after it was last queued. If the first message turns up after all,
+    whichever delivery comes second finds the lock taken or the batch no longer queued, and does
+    nothing: one result either way.
+    """
+    from imports.tasks import import_batch_validate_task
+
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status != Status.QUEUED:
+            raise ImportActionRefused(_("Only a batch still waiting in the queue can be queued again."))
+        if not batch.can_queue_again():
+            raise ImportActionRefused(
+                _(
+                    "This batch was queued less than %(minutes)s minutes ago. Give the worker time to "
+                    "pick it up, then try again."
+                )
+                % {"minutes": int(REQUEUE_AFTER.total_seconds() // 60)}
+            )
+        batch.queued_at = timezone.now()
+        batch.save(update_fields=["queued_at"])
+        transaction.on_commit(lambda: import_batch_validate_task.delay(batch_id))
+    logger.info("import batch %s: queued again by staff", batch_id)
     return batch
 
 
