@@ -143,7 +143,12 @@ def test_a_purged_failed_batch_loses_its_staging_rows_and_cannot_be_run_again(
 
     assert "2 staging rows" in output
     assert not ImportRow.objects.filter(batch_id=batch.pk).exists()
-    user = django_user_model.objects.create_user("operator")
+    operator = Client()
+    operator.force_login(staff_user("operator", can_import=True))
+    page = operator.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))
+    assert page.status_code == 200
+    assert reverse("admin:imports_importbatch_retry", args=[batch.pk]).encode() not in page.content
+    user = django_user_model.objects.create_user("someone")
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(services.ImportActionRefused, match="deleted"),
