@@ -503,19 +503,30 @@ def _report_write(batch: ImportBatch) -> None:
 def import_batch_validate(*, batch_id: int, progress: ProgressCallback | None = None) -> ImportBatch:
     """Read the file into staging and check every row; then apply it if the uploader asked for that.
 
-    Safe to run twice: a second run while the first works, or after it finished, does nothing.
+    Safe to run twice: a second run while the first works, or after it finished, checks nothing
+    again. Either run goes on to the apply of an "apply when valid" batch left validated: the
+    first run's apply gives up if it finds the second run holding the lock for its status check,
+    so the second must try in its place (the apply's own lock and status check keep it to one).
     """
+    _validate_once(batch_id, progress)
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.status == Status.VALIDATED and batch.apply_when_valid:
+        return import_batch_apply(batch_id=batch_id, user=batch.uploaded_by, progress=progress)
+    return batch
+
+
+def _validate_once(batch_id: int, progress: ProgressCallback | None) -> None:
     with _runner_lock(batch_id) as acquired:
         if not acquired:
             logger.info("import batch %s: validation already running elsewhere", batch_id)
-            return ImportBatch.objects.get(pk=batch_id)
+            return
         batch = ImportBatch.objects.get(pk=batch_id)
         if batch.status == Status.VALIDATING:
             # We hold the lock, so the process that started this validation is gone.
             _fail(batch_id, code="worker_lost", stage=ImportBatch.Stage.VALIDATE)
-            return ImportBatch.objects.get(pk=batch_id)
+            return
         if batch.status != Status.QUEUED:
-            return batch
+            return
         ImportBatch.objects.filter(pk=batch_id).update(status=Status.VALIDATING, failure_code="", failure_detail="")
         started = time.monotonic()
         try:
@@ -543,10 +554,6 @@ def import_batch_validate(*, batch_id: int, progress: ProgressCallback | None = 
             # The error's class only: database messages can quote a row's values (account numbers).
             logger.error("import batch %s: validation stopped by %s", batch_id, type(error).__name__)
             _fail(batch_id, code="internal", stage=ImportBatch.Stage.VALIDATE)
-    batch = ImportBatch.objects.get(pk=batch_id)
-    if batch.status == Status.VALIDATED and batch.apply_when_valid:
-        return import_batch_apply(batch_id=batch_id, user=batch.uploaded_by, progress=progress)
-    return batch
 
 
 # --- Apply ----------------------------------------------------------------------------------------

@@ -131,6 +131,34 @@ def test_the_lost_message_arriving_after_all_leaves_one_result(django_capture_on
     assert not ImportRow.objects.filter(batch_id=batch.pk).exists()  # no second staging load
 
 
+def test_a_late_delivery_applies_an_apply_when_valid_batch_whose_first_apply_gave_up() -> None:
+    # What the first delivery leaves when its apply found the second one holding the lock for a
+    # moment (its status check) and gave up: validated, apply wanted, nothing applied.
+    batch = _stuck_in_queue(minutes=60)
+    services.import_batch_validate(batch_id=batch.pk)
+    ImportBatch.objects.filter(pk=batch.pk).update(apply_when_valid=True)
+    validated_at = ImportBatch.objects.get(pk=batch.pk).validated_at
+
+    import_batch_validate_task.apply(args=[batch.pk])
+
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.APPLIED
+    assert batch.validated_at == validated_at  # not checked a second time
+    assert MappingChange.objects.filter(batch=batch).count() == 1
+    assert AccountMapping.objects.count() == 1
+
+
+def test_a_late_delivery_never_applies_a_batch_the_uploader_wanted_to_review() -> None:
+    batch = _stuck_in_queue(minutes=60)
+    services.import_batch_validate(batch_id=batch.pk)
+
+    import_batch_validate_task.apply(args=[batch.pk])
+
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.VALIDATED
+    assert not AccountMapping.objects.exists()
+    assert not MappingChange.objects.exists()
+
+
 def test_a_delivery_arriving_while_another_holds_the_batch_does_nothing() -> None:
     batch = _stuck_in_queue(minutes=60)
 
