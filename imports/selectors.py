@@ -93,12 +93,11 @@ def batch_files_deleted_note(*, batch: ImportBatch) -> str:
     """What the batch page says instead of offering files that the retention rule deleted."""
     if batch.files_deleted_at is None:
         return ""
-    ended_at = batch.ended_at
-    days = (batch.files_deleted_at - ended_at).days if ended_at else None
-    if days is None:
-        return _("The uploaded file and the error report were deleted on %(date)s.") % {
-            "date": date_format(localtime(batch.files_deleted_at), "DATE_FORMAT")
-        }
+    # The end that started the clock: the last one before the deletion. An applied batch whose files
+    # were deleted can be rolled back later; that later end must not make the figure negative.
+    ends = [moment for moment in (batch.applied_at, batch.rolled_back_at, batch.failed_at) if moment]
+    ended_at = max((moment for moment in ends if moment <= batch.files_deleted_at), default=batch.created_at)
+    days = (batch.files_deleted_at - ended_at).days
     return _(
         "File deleted after %(days)s days: the uploaded file and the error report were deleted on %(date)s, "
         "%(days)s days after the batch ended, because they hold personal data. The counts, the SHA-256 "

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import AccountMapping
-from imports import services
+from imports import selectors, services
 from imports.models import ImportBatch, ImportRow, MappingChange
 from tests.imports.conftest import batch_applied, batch_upload, batch_validated, csv_bytes, live_table, staff_user
 
@@ -192,6 +192,20 @@ def test_the_batch_page_says_the_file_was_deleted_and_the_report_link_is_gone(se
     assert b"File deleted after 31 days" in page.content
     assert reverse("admin:imports_importbatch_report", args=[batch.pk]).encode() not in page.content
     assert report.status_code == 404
+
+
+def test_the_batch_page_still_counts_from_the_apply_after_a_later_rollback(settings) -> None:
+    settings.IMPORTS_FILE_RETENTION_DAYS = 30
+    batch = _applied_days_ago(45)
+    _purge()
+    services.import_batch_rollback(batch_id=batch.pk, user=None)
+    batch.refresh_from_db()
+
+    with translation.override("en"):
+        note = selectors.batch_files_deleted_note(batch=batch)
+
+    assert batch.status == ImportBatch.Status.ROLLED_BACK
+    assert note.startswith("File deleted after 45 days")
 
 
 def test_the_report_download_answers_404_when_the_file_vanished_from_storage() -> None:
