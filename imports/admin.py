@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from imports import selectors, services
-from imports.models import ImportBatch
+from imports.models import REQUEUE_AFTER, ImportBatch
 from imports.reasons import file_error_message
 
 PERMISSION = "accounts.import_mapping"
@@ -86,6 +86,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             ("apply", self.apply_view),
             ("rollback", self.rollback_view),
             ("retry", self.retry_view),
+            ("requeue", self.requeue_view),
             ("report", self.report_view),
             ("progress", self.progress_view),
         ]
@@ -154,6 +155,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
             "progress": selectors.batch_progress(batch=batch),
             "refusals": selectors.batch_refusals_summary(batch=batch),
             "refused_rows": selectors.batch_refused_rows_first(batch=batch) if batch.status == "validated" else [],
+            "files_deleted_note": selectors.batch_files_deleted_note(batch=batch),
+            "can_queue_again": batch.can_queue_again(),
+            "requeue_after_minutes": int(REQUEUE_AFTER.total_seconds() // 60),
             "failure_message": file_error_message(batch.failure_code, batch.failure_detail)
             if batch.failure_code
             else "",
@@ -169,6 +173,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def retry_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
         return self._action(request, batch_id, services.import_batch_retry, _("The batch is being run again."))
+
+    def requeue_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
+        return self._action(
+            request, batch_id, services.import_batch_requeue, _("The batch was put on the queue again.")
+        )
 
     def rollback_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
         return self._action(
@@ -196,8 +205,13 @@ class ImportBatchAdmin(admin.ModelAdmin):
         batch = get_object_or_404(ImportBatch, pk=batch_id)
         if not batch.error_report:
             raise Http404
+        try:
+            report = batch.error_report.open("rb")
+        except FileNotFoundError:
+            # Deleted from storage outside the retention rule (by hand, or a purge whose row update was lost).
+            raise Http404 from None
         return FileResponse(
-            batch.error_report.open("rb"),
+            report,
             as_attachment=True,
             filename=f"batch-{batch.pk}-refused-rows.csv",
             content_type="text/csv; charset=utf-8",

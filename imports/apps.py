@@ -9,4 +9,7 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Mapping imports")
 
     def ready(self) -> None:
-        from imports import checks_system  # noqa: F401  (registers the system check)
+        from imports import (
+            checks_system,  # noqa: F401  (registers the system check)
+            signals,  # noqa: F401  (deleting a batch deletes its files)
+        )

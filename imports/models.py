@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# A batch still *queued* this long after it was queued may have lost its message (a broker restart
+# without persistence, a purge) and staff may queue it again. A worker normally picks a validation
+# up within seconds; 10 minutes leaves room for a queue behind two 750,000-row imports (about 20 s
+# each) and for a worker restart, without leaving staff waiting long. Queueing too early would do no
+# harm (the lock and the status check make a second delivery a no-op); the wait only keeps
+# impatient clicks from filling the queue.
+REQUEUE_AFTER = timedelta(minutes=10)
 
 
 class ImportBatch(models.Model):
@@ -33,11 +44,15 @@ class ImportBatch(models.Model):
     )
     apply_when_valid = models.BooleanField(_("apply when valid"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    # When its validation was last put on the queue (upload, "Run again", "Queue again"): how long a
+    # queued batch has waited for a worker. Null for batches from before this field: their upload time.
+    queued_at = models.DateTimeField(_("last queued"), null=True, blank=True)
 
     # Why a batch failed: a code from imports.reasons.FILE_ERRORS, shown to staff in their language.
     failure_code = models.CharField(_("failure"), max_length=32, blank=True)
     failure_detail = models.CharField(_("failure detail"), max_length=255, blank=True)
     failed_stage = models.CharField(_("failed during"), max_length=16, choices=Stage.choices, blank=True)
+    failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
 
     # Which optional columns the file had (name, division, mobile), for the preview.
     columns = models.JSONField(_("columns found"), default=list, blank=True)
@@ -73,6 +88,9 @@ class ImportBatch(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # When the uploaded file and the error report were deleted (data minimisation, see
+    # imports_purge_files); the row, its counts, its SHA-256 and its rollback history stay.
+    files_deleted_at = models.DateTimeField(_("files deleted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import batch")
@@ -85,6 +103,26 @@ class ImportBatch(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.VALIDATING, self.Status.APPLYING}
+
+    @property
+    def waiting_since(self) -> datetime:
+        return self.queued_at or self.created_at
+
+    def can_queue_again(self, now: datetime | None = None) -> bool:
+        """Whether staff may queue it again ("Queue again"): still queued, REQUEUE_AFTER after it was queued."""
+        return self.status == self.Status.QUEUED and (now or timezone.now()) - self.waiting_since >= REQUEUE_AFTER
+
+    @property
+    def ended_at(self) -> datetime | None:
+        """When the batch reached its final state; None while it can still move on by itself."""
+        if self.status == self.Status.APPLIED:
+            return self.applied_at
+        if self.status == self.Status.ROLLED_BACK:
+            return self.rolled_back_at
+        if self.status == self.Status.FAILED:
+            # Batches that failed before failed_at existed: their upload time (they fail while checked).
+            return self.failed_at or self.created_at
+        return None
 
 
 class ImportRow(models.Model):

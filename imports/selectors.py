@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from imports.models import ImportBatch, ImportRow
@@ -85,3 +87,19 @@ def batch_refused_rows_first(*, batch: ImportBatch, limit: int = 50) -> list[dic
         .values("row_number", "old_raw", "new_raw", "reason")[:limit]
     )
     return [{**row, "reason_text": str(ROW_REASONS.get(row["reason"], row["reason"]))} for row in rows]
+
+
+def batch_files_deleted_note(*, batch: ImportBatch) -> str:
+    """What the batch page says instead of offering files that the retention rule deleted."""
+    if batch.files_deleted_at is None:
+        return ""
+    # The end that started the clock: the last one before the deletion. An applied batch whose files
+    # were deleted can be rolled back later; that later end must not make the figure negative.
+    ends = [moment for moment in (batch.applied_at, batch.rolled_back_at, batch.failed_at) if moment]
+    ended_at = max((moment for moment in ends if moment <= batch.files_deleted_at), default=batch.created_at)
+    days = (batch.files_deleted_at - ended_at).days
+    return _(
+        "File deleted after %(days)s days: the uploaded file and the error report were deleted on %(date)s, "
+        "%(days)s days after the batch ended, because they hold personal data. The counts, the SHA-256 "
+        "and the rollback history are kept."
+    ) % {"days": days, "date": date_format(localtime(batch.files_deleted_at), "DATE_FORMAT")}

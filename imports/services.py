@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -26,11 +27,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.files import File
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from imports.checks import CheckedRow, Lengths, row_check
-from imports.models import ImportBatch, ImportRow
+from imports.models import REQUEUE_AFTER, ImportBatch, ImportRow
 from imports.reader import FileRefused, mapping_file_open
 from imports.reasons import ROW_REASONS
 
@@ -125,7 +127,11 @@ def progress_read(batch_id: int) -> Progress | None:
 
 def _fail(batch_id: int, *, code: str, stage: str, detail: str = "") -> None:
     ImportBatch.objects.filter(pk=batch_id).update(
-        status=Status.FAILED, failure_code=code, failure_detail=detail[:255], failed_stage=stage
+        status=Status.FAILED,
+        failure_code=code,
+        failure_detail=detail[:255],
+        failed_stage=stage,
+        failed_at=timezone.now(),
     )
     logger.warning("import batch %s: failed during %s (%s)", batch_id, stage, code)
 
@@ -163,6 +169,7 @@ def import_batch_create(
         duplicate_of=ImportBatch.objects.filter(sha256=sha256).order_by("-created_at").first(),
         uploaded_by=user if user is not None and user.is_authenticated else None,
         apply_when_valid=apply_when_valid,
+        queued_at=timezone.now() if queue else None,
     )
     # The stored name keeps only the extension: a file name may itself carry personal data.
     batch.file.save(f"mapping{Path(original_name).suffix.lower()[:8]}", uploaded_file, save=False)
@@ -496,19 +503,30 @@ def _report_write(batch: ImportBatch) -> None:
 def import_batch_validate(*, batch_id: int, progress: ProgressCallback | None = None) -> ImportBatch:
     """Read the file into staging and check every row; then apply it if the uploader asked for that.
 
-    Safe to run twice: a second run while the first works, or after it finished, does nothing.
+    Safe to run twice: a second run while the first works, or after it finished, checks nothing
+    again. Either run goes on to the apply of an "apply when valid" batch left validated: the
+    first run's apply gives up if it finds the second run holding the lock for its status check,
+    so the second must try in its place (the apply's own lock and status check keep it to one).
     """
+    _validate_once(batch_id, progress)
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.status == Status.VALIDATED and batch.apply_when_valid:
+        return import_batch_apply(batch_id=batch_id, user=batch.uploaded_by, progress=progress)
+    return batch
+
+
+def _validate_once(batch_id: int, progress: ProgressCallback | None) -> None:
     with _runner_lock(batch_id) as acquired:
         if not acquired:
             logger.info("import batch %s: validation already running elsewhere", batch_id)
-            return ImportBatch.objects.get(pk=batch_id)
+            return
         batch = ImportBatch.objects.get(pk=batch_id)
         if batch.status == Status.VALIDATING:
             # We hold the lock, so the process that started this validation is gone.
             _fail(batch_id, code="worker_lost", stage=ImportBatch.Stage.VALIDATE)
-            return ImportBatch.objects.get(pk=batch_id)
+            return
         if batch.status != Status.QUEUED:
-            return batch
+            return
         ImportBatch.objects.filter(pk=batch_id).update(status=Status.VALIDATING, failure_code="", failure_detail="")
         started = time.monotonic()
         try:
@@ -536,10 +554,6 @@ def import_batch_validate(*, batch_id: int, progress: ProgressCallback | None = 
             # The error's class only: database messages can quote a row's values (account numbers).
             logger.error("import batch %s: validation stopped by %s", batch_id, type(error).__name__)
             _fail(batch_id, code="internal", stage=ImportBatch.Stage.VALIDATE)
-    batch = ImportBatch.objects.get(pk=batch_id)
-    if batch.status == Status.VALIDATED and batch.apply_when_valid:
-        return import_batch_apply(batch_id=batch_id, user=batch.uploaded_by, progress=progress)
-    return batch
 
 
 # --- Apply ----------------------------------------------------------------------------------------
@@ -690,6 +704,13 @@ def import_batch_retry(*, batch_id: int, user: AbstractBaseUser) -> ImportBatch:
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
         if batch.status != Status.FAILED:
             raise ImportActionRefused(_("Only a failed batch can be run again."))
+        if batch.files_deleted_at is not None or not batch.file:
+            raise ImportActionRefused(
+                _(
+                    "This batch's file was deleted after it ended, to keep no personal data longer than "
+                    "needed. Upload the file again."
+                )
+            )
         staged = ImportRow.objects.filter(batch_id=batch_id).exists()
         if batch.failed_stage == ImportBatch.Stage.APPLY and staged:
             batch.status = Status.VALIDATED
@@ -697,10 +718,50 @@ def import_batch_retry(*, batch_id: int, user: AbstractBaseUser) -> ImportBatch:
             task = import_batch_apply_task
         else:
             batch.status = Status.QUEUED
+            batch.queued_at = timezone.now()
             task = import_batch_validate_task
         batch.failure_code = batch.failure_detail = batch.failed_stage = ""
-        batch.save(update_fields=["status", "applied_by", "failure_code", "failure_detail", "failed_stage"])
+        batch.failed_at = None
+        batch.save(
+            update_fields=[
+                "status",
+                "applied_by",
+                "failure_code",
+                "failure_detail",
+                "failed_stage",
+                "failed_at",
+                "queued_at",
+            ]
+        )
         transaction.on_commit(lambda: task.delay(batch_id))
+    return batch
+
+
+def import_batch_requeue(*, batch_id: int, user: AbstractBaseUser | None) -> ImportBatch:
+    """Queue the validation of a batch stuck in *queued* again (its message may have been lost).
+
+    Allowed only REQUEUE_AFTER after it was last queued. If the first message turns up after all,
+    whichever delivery comes second finds the lock taken or the batch no longer queued, and does
+    nothing: one result either way.
+    """
+    from imports.tasks import import_batch_validate_task
+
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status != Status.QUEUED:
+            raise ImportActionRefused(_("Only a batch still waiting in the queue can be queued again."))
+        if not batch.can_queue_again():
+            raise ImportActionRefused(
+                _(
+                    "This batch was queued less than %(minutes)s minutes ago. Give the worker time to "
+                    "pick it up, then try again."
+                )
+                % {"minutes": int(REQUEUE_AFTER.total_seconds() // 60)}
+            )
+        batch.queued_at = timezone.now()
+        batch.save(update_fields=["queued_at"])
+        transaction.on_commit(lambda: import_batch_validate_task.delay(batch_id))
+    logger.info("import batch %s: queued again by staff", batch_id)
     return batch
 
 
@@ -718,7 +779,7 @@ def import_batches_fail_abandoned() -> int:
                 continue
             stage = ImportBatch.Stage.APPLY if status == Status.APPLYING else ImportBatch.Stage.VALIDATE
             marked += ImportBatch.objects.filter(pk=batch_id, status=status).update(
-                status=Status.FAILED, failure_code="worker_lost", failed_stage=stage
+                status=Status.FAILED, failure_code="worker_lost", failed_stage=stage, failed_at=timezone.now()
             )
             logger.warning("import batch %s: its worker is gone; marked failed", batch_id)
     return marked
@@ -803,3 +864,83 @@ def import_batch_rollback(*, batch_id: int, user: AbstractBaseUser | None) -> Im
         batch.save(update_fields=["status", "rolled_back_at", "rolled_back_by"])
     logger.info("import batch %s: rolled back", batch_id)
     return batch
+
+
+# --- Data minimisation ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilesPurgeResult:
+    batches: int  # batches whose files were (or, in a dry run, would be) deleted
+    files: int  # files deleted (uploads and error reports); a dry run counts those present
+    staging_rows: int  # leftover staging rows of failed batches, deleted with their file
+
+
+def import_batch_files_delete(*, batch: ImportBatch) -> int:
+    """Delete a batch's uploaded file and error report from storage; returns how many existed.
+
+    Storage only: the caller decides what the batch row then says. A file already missing (deleted
+    by hand, or by an earlier run whose database write was lost) is not an error.
+    """
+    deleted = 0
+    for field_file in (batch.file, batch.error_report):
+        if field_file and field_file.name:
+            if field_file.storage.exists(field_file.name):
+                deleted += 1
+            field_file.storage.delete(field_file.name)
+    return deleted
+
+
+def _files_present(batch: ImportBatch) -> int:
+    return sum(
+        1
+        for field_file in (batch.file, batch.error_report)
+        if field_file and field_file.storage.exists(field_file.name)
+    )
+
+
+def import_files_purge(*, retention_days: int, dry_run: bool = False, now: datetime | None = None) -> FilesPurgeResult:
+    """Delete the uploaded file and the error report of batches that ended more than retention_days ago.
+
+    Both hold personal data (full names, mobiles; the report quotes the raw rows). Kept: the batch
+    row, its counts, its SHA-256 (so a re-upload is still recognised) and its MappingChange history
+    (rollback reads only that, never the file). The staging rows a failed batch may still hold are
+    the same personal data, so they go too; such a batch can no longer be run again (upload anew).
+    Batches still queued, running or validated (awaiting a decision) are never touched.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=retention_days)
+    candidates = (
+        ImportBatch.objects.filter(files_deleted_at__isnull=True)
+        .filter(
+            Q(status=Status.APPLIED, applied_at__lt=cutoff)
+            | Q(status=Status.ROLLED_BACK, rolled_back_at__lt=cutoff)
+            | Q(status=Status.FAILED, failed_at__lt=cutoff)
+            | Q(status=Status.FAILED, failed_at__isnull=True, created_at__lt=cutoff)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    batches = files = staging_rows = 0
+    for batch_id in list(candidates):
+        if dry_run:
+            batch = ImportBatch.objects.get(pk=batch_id)
+            batches += 1
+            files += _files_present(batch)
+            staging_rows += ImportRow.objects.filter(batch_id=batch_id).count()
+            continue
+        with transaction.atomic():
+            # Locked and checked again: a staff member may have run a failed batch again meanwhile.
+            batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+            ended_at = batch.ended_at
+            if batch.files_deleted_at is not None or ended_at is None or ended_at >= cutoff:
+                continue
+            staging_rows += ImportRow.objects.filter(batch_id=batch_id).count()
+            _staging_delete(batch_id)
+            # Files first, inside the transaction: if storage refuses, the row still points at them
+            # and the next run tries again; the opposite order could leave an orphan nobody deletes.
+            files += import_batch_files_delete(batch=batch)
+            ImportBatch.objects.filter(pk=batch_id).update(file="", error_report="", files_deleted_at=now)
+            batches += 1
+        logger.info("import batch %s: files deleted after the retention period", batch_id)
+    return FilesPurgeResult(batches=batches, files=files, staging_rows=staging_rows)

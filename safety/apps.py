@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class SafetyConfig(AppConfig):
     name = "safety"
     verbose_name = _("Consumer safety")
+
+    def ready(self) -> None:
+        from safety import signals  # noqa: F401  (deleting a report deletes its screenshot)

@@ -28,6 +28,14 @@ def test_it_refuses_a_number_that_is_not_a_number(monkeypatch):
         env_int("KESCO_COUNT", 1)
 
 
+def test_it_refuses_a_number_below_the_minimum_and_accepts_the_minimum(monkeypatch):
+    monkeypatch.setenv("KESCO_DAYS", "0")
+    with pytest.raises(ImproperlyConfigured, match="KESCO_DAYS must be at least 1"):
+        env_int("KESCO_DAYS", 30, minimum=1)
+    monkeypatch.setenv("KESCO_DAYS", "1")
+    assert env_int("KESCO_DAYS", 30, minimum=1) == 1
+
+
 def test_it_demands_required_values(monkeypatch):
     monkeypatch.delenv("KESCO_MISSING", raising=False)
     with pytest.raises(ImproperlyConfigured, match="KESCO_MISSING"):

@@ -12,12 +12,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg2
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from accounts.models import AccountMapping
 from imports import services
@@ -205,3 +207,24 @@ def test_a_real_worker_validates_and_a_task_delivered_twice_applies_once(celery_
     assert MappingChange.objects.filter(batch=batch).count() == 201  # not 402
     assert AccountMapping.objects.count() == 201
     assert _batch_status(batch.pk) == "applied"
+
+
+@pytest.mark.redis
+def test_a_batch_queued_again_and_its_lost_message_arriving_too_are_checked_and_applied_once(
+    celery_worker_process,
+) -> None:
+    rows = [f"{30000000 + n},{2800000000 + n},Consumer {n},West,98765{n:05d}" for n in range(200)]
+    batch = batch_upload(csv_bytes(*rows), apply_when_valid=True)  # queue=False: the message was "lost"
+    ImportBatch.objects.filter(pk=batch.pk).update(queued_at=timezone.now() - timedelta(hours=1))
+
+    # Staff queue it again; the original message turns up at the same moment. Two worker processes.
+    services.import_batch_requeue(batch_id=batch.pk, user=None)
+    import_batch_validate_task.delay(batch.pk)
+    _wait_for(lambda: _batch_status(batch.pk) in {"applied", "failed"}, timeout=90, what="the worker to apply")
+    time.sleep(1.5)  # let the other delivery finish too
+
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.APPLIED, batch.failure_code
+    assert (batch.rows_read, batch.count_new) == (200, 200)
+    assert MappingChange.objects.filter(batch=batch).count() == 200  # not 400
+    assert AccountMapping.objects.count() == 200
