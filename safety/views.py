@@ -29,6 +29,15 @@ from safety.uploads import upload_capped
 _REPORT_DONE_SESSION_KEY = "safety_report_money_lost"
 
 
+def _refused_by_limits(request: HttpRequest, rules: tuple[str, ...]) -> HttpResponse | None:
+    """Count the request under the rules: the 429 or 503 page to send instead, or None to go on."""
+    try:
+        limited = limits.ip_limit_hit(request, rules)
+    except LimiterUnavailable:
+        return limiter_unavailable(request)
+    return rate_limited(request, limited) if limited else None
+
+
 def _check_page(request: HttpRequest, form: CheckForm, status: int = 200) -> HttpResponse:
     context = {"form": form, "genuine_messages": genuine_messages_list()}
     return render(request, "safety/check.html", context, status=status)
@@ -39,12 +48,8 @@ def _check_page(request: HttpRequest, form: CheckForm, status: int = 200) -> Htt
 def check(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _check_page(request, CheckForm())
-    try:
-        limited = limits.ip_limit_hit(request, limits.CHECK_RULES)
-    except LimiterUnavailable:
-        return limiter_unavailable(request)
-    if limited:
-        return rate_limited(request, limited)
+    if refused := _refused_by_limits(request, limits.CHECK_RULES):
+        return refused
     form = CheckForm(request.POST)
     if not form.is_valid():
         return _check_page(request, form)
@@ -73,12 +78,8 @@ def check_qr(request: HttpRequest) -> HttpResponse:
 def _check_qr(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "safety/qr.html", {"form": QrForm()})
-    try:
-        limited = limits.ip_limit_hit(request, limits.QR_RULES)
-    except LimiterUnavailable:
-        return limiter_unavailable(request)
-    if limited:
-        return rate_limited(request, limited)
+    if refused := _refused_by_limits(request, limits.QR_RULES):
+        return refused
     form = QrForm(request.POST, request.FILES)
     if request.safety_upload_too_large:
         context = {"form": QrForm(), "page_error": _image_too_large_message()}
@@ -125,13 +126,9 @@ def _report(request: HttpRequest) -> HttpResponse:
         form.add_error("screenshot", ValidationError(_image_too_large_message()))
     if not form.is_valid():
         return render(request, "safety/report.html", {"form": form})
-    try:
-        # Counted only for reports that would be saved: a typo does not use up the allowance.
-        limited = limits.ip_limit_hit(request, limits.REPORT_RULES)
-    except LimiterUnavailable:
-        return limiter_unavailable(request)
-    if limited:
-        return rate_limited(request, limited)
+    # Counted only for reports that would be saved: a typo does not use up the allowance.
+    if refused := _refused_by_limits(request, limits.REPORT_RULES):
+        return refused
     scam_report_create(**form.cleaned_data)
     request.session[_REPORT_DONE_SESSION_KEY] = form.cleaned_data["money_lost"]
     return HttpResponseRedirect(reverse("safety:report_done"))
