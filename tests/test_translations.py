@@ -20,37 +20,38 @@ def test_there_is_a_hindi_catalogue_for_the_project_and_each_app():
     assert {"locale", "accounts", "safety", "imports"} <= found
 
 
-@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_every_message_has_a_hindi_translation(path):
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+
+
+def _messages(path: Path) -> list[tuple[tuple[str, ...], tuple[str, ...], bool]]:
+    """Each message of a catalogue as (original forms, Hindi forms, fuzzy), header left out."""
     with path.open("rb") as handle:
         catalogue = read_po(handle, locale="hi")
-    untranslated = []
-    for message in catalogue:
-        if not message.id:
-            continue
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        if message.fuzzy or not all(strings):
-            untranslated.append(message.id)
+    return [
+        (
+            message.id if isinstance(message.id, tuple) else (message.id,),
+            message.string if isinstance(message.string, tuple) else (message.string,),
+            message.fuzzy,
+        )
+        for message in catalogue
+        if message.id
+    ]
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_message_has_a_hindi_translation(path):
+    untranslated = [ids[0] for ids, strings, fuzzy in _messages(path) if fuzzy or not all(strings)]
     assert untranslated == []
-
-
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_translation_keeps_the_placeholders_of_its_original(path):
     # A Hindi string that drops or misspells %(count)s would crash the page that formats it.
-    with path.open("rb") as handle:
-        catalogue = read_po(handle, locale="hi")
     broken = []
-    for message in catalogue:
-        if not message.id:
-            continue
-        originals = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        expected = set(PLACEHOLDER.findall(" ".join(originals)))
+    for ids, strings, _fuzzy in _messages(path):
+        expected = set(PLACEHOLDER.findall(" ".join(ids)))
         if any(set(PLACEHOLDER.findall(string)) != expected for string in strings):
-            broken.append(message.id)
+            broken.append(ids[0])
     assert broken == []
 
 
@@ -75,7 +76,6 @@ def test_the_catalogues_hold_every_string_in_the_code(tmp_path):
     )
     for path in CATALOGUES:
         relative = path.relative_to(ROOT)
-        with path.open("rb") as committed, (copy / relative).open("rb") as fresh:
-            committed_ids = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(committed) if m.id}
-            fresh_ids = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fresh) if m.id}
+        committed_ids = {ids[0] for ids, _strings, _fuzzy in _messages(path)}
+        fresh_ids = {ids[0] for ids, _strings, _fuzzy in _messages(copy / relative)}
         assert fresh_ids - committed_ids == set(), f"{relative}: run `make makemessages` and translate"
