@@ -79,6 +79,10 @@ class ImportBatch(models.Model):
         related_name="+",
     )
     apply_seconds = models.FloatField(_("apply time (s)"), null=True, blank=True)
+    # The created_at/updated_at given to every mapping the apply wrote. Rollback finds the mappings
+    # the batch created by it, and tells an untouched mapping from one written since. Kept apart from
+    # applied_at, which is for people to read.
+    rows_stamp = models.DateTimeField(_("stamp on the mappings written"), null=True, blank=True, editable=False)
     rolled_back_at = models.DateTimeField(_("rolled back"), null=True, blank=True)
     rolled_back_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -157,13 +161,16 @@ class ImportRow(models.Model):
 
 
 class MappingChange(models.Model):
-    """What an applied batch did to one mapping, and what was there before: enough to undo it exactly."""
+    """A mapping an applied batch changed: what was there before (to undo it exactly) and what it wrote.
+
+    Mappings a batch created have no row here: they carry the batch's stamp instead (created_at and
+    updated_at equal to the batch's rows_stamp), which is all rollback needs to find and delete them.
+    """
 
     # Indexed, but no database-level foreign key: its per-row check slows the apply's bulk insert.
     # PROTECT still stops Django from deleting a batch that has history.
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="changes", db_constraint=False)
     old_account_number = models.CharField(max_length=12)
-    was_created = models.BooleanField()
     previous_new_account_number = models.CharField(max_length=12, blank=True)
     previous_consumer_name = models.CharField(max_length=200, blank=True)
     previous_division = models.CharField(max_length=100, blank=True)

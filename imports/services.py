@@ -558,23 +558,26 @@ def _validate_once(batch_id: int, progress: ProgressCallback | None) -> None:
 
 # --- Apply ----------------------------------------------------------------------------------------
 
+# History is written for changed mappings only: the values they had before, which rollback puts back.
+# A mapping the batch created needs no history row: it carries the batch's stamp (created_at and
+# updated_at both equal the batch's rows_stamp), which is how rollback finds it and knows it is
+# untouched. That spares one durable row per new mapping, the bulk of a first import.
 _HISTORY_INSERT = f"""
 INSERT INTO imports_mappingchange (
-    batch_id, old_account_number, was_created,
+    batch_id, old_account_number,
     previous_new_account_number, previous_consumer_name, previous_division, previous_mobile_last4,
     previous_updated_at, new_account_number, consumer_name, division, mobile_last4
 )
 SELECT
-    staged.batch_id, staged.old_account_number, live.id IS NULL,
-    COALESCE(live.new_account_number, ''), COALESCE(live.consumer_name, ''),
-    COALESCE(live.division, ''), COALESCE(live.mobile_last4, ''), live.updated_at,
+    staged.batch_id, staged.old_account_number,
+    live.new_account_number, live.consumer_name, live.division, live.mobile_last4, live.updated_at,
     staged.new_account_number,
-    CASE WHEN staged.consumer_name = '' THEN COALESCE(live.consumer_name, '') ELSE staged.consumer_name END,
-    CASE WHEN staged.division = '' THEN COALESCE(live.division, '') ELSE staged.division END,
-    CASE WHEN staged.mobile_last4 = '' THEN COALESCE(live.mobile_last4, '') ELSE staged.mobile_last4 END
+    CASE WHEN staged.consumer_name = '' THEN live.consumer_name ELSE staged.consumer_name END,
+    CASE WHEN staged.division = '' THEN live.division ELSE staged.division END,
+    CASE WHEN staged.mobile_last4 = '' THEN live.mobile_last4 ELSE staged.mobile_last4 END
 FROM imports_importrow staged
-LEFT JOIN accounts_accountmapping live ON live.old_account_number = staged.old_account_number
-WHERE {_TO_APPLY} AND (live.id IS NULL OR {_DIFFERS})
+JOIN accounts_accountmapping live ON live.old_account_number = staged.old_account_number
+WHERE {_TO_APPLY} AND {_DIFFERS}
 """  # noqa: S608
 _LIVE_UPDATE = """
 UPDATE accounts_accountmapping AS live SET
@@ -584,23 +587,29 @@ UPDATE accounts_accountmapping AS live SET
     mobile_last4 = history.mobile_last4,
     updated_at = %s
 FROM imports_mappingchange history
-WHERE history.batch_id = %s AND NOT history.was_created
-  AND live.old_account_number = history.old_account_number
+WHERE history.batch_id = %s AND live.old_account_number = history.old_account_number
 """
-_LIVE_INSERT = """
+# Straight from staging: the rows whose old number the live table does not have. In old-number order,
+# so that index fills from left to right.
+_LIVE_INSERT = f"""
 INSERT INTO accounts_accountmapping (
     old_account_number, new_account_number, consumer_name, division, mobile_last4, created_at, updated_at
 )
-SELECT old_account_number, new_account_number, consumer_name, division, mobile_last4, %s, %s
-FROM imports_mappingchange WHERE batch_id = %s AND was_created
-ORDER BY old_account_number
-"""
+SELECT staged.old_account_number, staged.new_account_number, staged.consumer_name, staged.division,
+       staged.mobile_last4, %s, %s
+FROM imports_importrow staged
+LEFT JOIN accounts_accountmapping live ON live.old_account_number = staged.old_account_number
+WHERE {_TO_APPLY} AND live.id IS NULL
+ORDER BY staged.old_account_number
+"""  # noqa: S608
 
 
 def _apply_in_transaction(batch_id: int, progress: ProgressCallback | None) -> int:
     """The merge, all or nothing. Returns how many rows were refused only now (numbers taken meanwhile)."""
     started = time.time()
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    applied_at = timezone.now()
+    # One stamp for every row this batch writes and for the batch itself: rollback relies on it.
+    stamp = connection.ops.adapt_datetimefield_value(applied_at)
     with transaction.atomic():
         ImportBatch.objects.select_for_update().get(pk=batch_id)
         with connection.cursor() as cursor:
@@ -615,23 +624,20 @@ def _apply_in_transaction(batch_id: int, progress: ProgressCallback | None) -> i
             total = cursor.fetchone()[0]
             _progress_report(batch_id, phase="applying", done=0, total=total, started=started)
             cursor.execute(_HISTORY_INSERT, [batch_id])
-            cursor.execute(
-                "SELECT COUNT(*), COALESCE(SUM(CASE WHEN was_created THEN 1 ELSE 0 END), 0) "
-                "FROM imports_mappingchange WHERE batch_id = %s",
-                [batch_id],
-            )
-            changes, created = (int(value) for value in cursor.fetchone())
-            cursor.execute(_LIVE_INSERT, [now, now, batch_id])
-            _progress_report(batch_id, phase="applying", done=created, total=total, started=started)
+            changed = max(cursor.rowcount, 0)
+            cursor.execute(_LIVE_UPDATE, [stamp, batch_id])
+            _progress_report(batch_id, phase="applying", done=changed, total=total, started=started)
             if progress:
-                progress("applying", created, total)
-            cursor.execute(_LIVE_UPDATE, [now, batch_id])
+                progress("applying", changed, total)
+            cursor.execute(_LIVE_INSERT, [stamp, stamp, batch_id])
+            created = max(cursor.rowcount, 0)
         ImportBatch.objects.filter(pk=batch_id).update(
             status=Status.APPLIED,
             count_new=created,
-            count_changed=changes - created,
-            count_unchanged=total - changes,
-            applied_at=timezone.now(),
+            count_changed=changed,
+            count_unchanged=total - changed - created,
+            applied_at=applied_at,
+            rows_stamp=applied_at,
             **(_refusal_counts(batch_id) if refused_now else {}),
         )
     _progress_report(batch_id, phase="applying", done=total, total=total, started=started)
@@ -787,28 +793,28 @@ def import_batches_fail_abandoned() -> int:
 
 # --- Rollback -------------------------------------------------------------------------------------
 
-_DRIFTED = """
+# A mapping the batch changed has drifted when it is gone, holds other values, or was written since
+# (its updated_at is no longer the batch's stamp). A mapping it created carries the stamp in both
+# created_at and updated_at; fewer such rows than the batch created means some were deleted or edited.
+_DRIFTED_CHANGES = """
 SELECT COUNT(*) FROM imports_mappingchange history
 LEFT JOIN accounts_accountmapping live ON live.old_account_number = history.old_account_number
 WHERE history.batch_id = %s AND (
     live.id IS NULL
+    OR live.updated_at <> %s
     OR live.new_account_number <> history.new_account_number
     OR live.consumer_name <> history.consumer_name
     OR live.division <> history.division
     OR live.mobile_last4 <> history.mobile_last4
 )
 """
+_CREATED_UNTOUCHED = "SELECT COUNT(*) FROM accounts_accountmapping WHERE created_at = %s AND updated_at = %s"
 _NUMBER_REUSED = """
 SELECT COUNT(*) FROM imports_mappingchange history
 JOIN accounts_accountmapping live ON live.new_account_number = history.previous_new_account_number
-WHERE history.batch_id = %s AND NOT history.was_created
-  AND live.old_account_number <> history.old_account_number
+WHERE history.batch_id = %s AND live.old_account_number <> history.old_account_number
 """
-_ROLLBACK_DELETE = """
-DELETE FROM accounts_accountmapping WHERE old_account_number IN (
-    SELECT old_account_number FROM imports_mappingchange WHERE batch_id = %s AND was_created
-)
-"""
+_ROLLBACK_DELETE = "DELETE FROM accounts_accountmapping WHERE created_at = %s AND updated_at = %s"
 _ROLLBACK_RESTORE = """
 UPDATE accounts_accountmapping AS live SET
     new_account_number = history.previous_new_account_number,
@@ -817,8 +823,7 @@ UPDATE accounts_accountmapping AS live SET
     mobile_last4 = history.previous_mobile_last4,
     updated_at = history.previous_updated_at
 FROM imports_mappingchange history
-WHERE history.batch_id = %s AND NOT history.was_created
-  AND live.old_account_number = history.old_account_number
+WHERE history.batch_id = %s AND live.old_account_number = history.old_account_number
 """
 
 
@@ -836,8 +841,11 @@ def import_batch_rollback(*, batch_id: int, user: AbstractBaseUser | None) -> Im
         with connection.cursor() as cursor:
             if _is_postgres():
                 cursor.execute("LOCK TABLE accounts_accountmapping IN SHARE ROW EXCLUSIVE MODE")
-            cursor.execute(_DRIFTED, [batch_id])
+            stamp = connection.ops.adapt_datetimefield_value(batch.rows_stamp)
+            cursor.execute(_DRIFTED_CHANGES, [batch_id, stamp])
             drifted = cursor.fetchone()[0]
+            cursor.execute(_CREATED_UNTOUCHED, [stamp, stamp])
+            drifted += max(batch.count_new - cursor.fetchone()[0], 0)
             if drifted:
                 raise ImportActionRefused(
                     _(
@@ -856,7 +864,7 @@ def import_batch_rollback(*, batch_id: int, user: AbstractBaseUser | None) -> Im
                     )
                     % {"count": reused}
                 )
-            cursor.execute(_ROLLBACK_DELETE, [batch_id])
+            cursor.execute(_ROLLBACK_DELETE, [stamp, stamp])
             cursor.execute(_ROLLBACK_RESTORE, [batch_id])
         batch.status = Status.ROLLED_BACK
         batch.rolled_back_at = timezone.now()

@@ -54,7 +54,8 @@ def _failed_during_apply_days_ago(days: int) -> ImportBatch:
 
 def test_it_deletes_the_upload_and_error_report_of_a_batch_applied_longer_ago_than_the_retention(settings) -> None:
     settings.IMPORTS_FILE_RETENTION_DAYS = 30
-    batch = _applied_days_ago(31)
+    AccountMapping.objects.create(old_account_number="12345678", new_account_number="2640000099")
+    batch = _applied_days_ago(31)  # changes that mapping: one history row
     paths = _stored_paths(batch)
     assert len(paths) == 2 and all(path.exists() for path in paths)
     history_before = MappingChange.objects.filter(batch=batch).count()
@@ -67,8 +68,9 @@ def test_it_deletes_the_upload_and_error_report_of_a_batch_applied_longer_ago_th
     assert not batch.file and not batch.error_report
     assert batch.files_deleted_at is not None
     # What must stay: the row, its counts, its fingerprint, its history.
-    assert (batch.status, batch.rows_read, batch.count_new, batch.count_refused) == ("applied", 2, 1, 1)
+    assert (batch.status, batch.rows_read, batch.count_changed, batch.count_refused) == ("applied", 2, 1, 1)
     assert len(batch.sha256) == 64
+    assert batch.rows_stamp is not None
     assert MappingChange.objects.filter(batch=batch).count() == history_before == 1
 
 

@@ -151,7 +151,9 @@ def test_applying_writes_new_and_changed_mappings_and_records_history() -> None:
         ("12345678", "2640000009", "Ram Prasad", "North", "3210"),
         ("12345680", "2640000004", "Gita", "South", ""),
     ]
-    assert MappingChange.objects.filter(batch=batch).count() == 2
+    # History for the changed mapping only; the created one carries the batch's stamp.
+    assert MappingChange.objects.filter(batch=batch).count() == 1
+    assert AccountMapping.objects.filter(created_at=batch.rows_stamp, updated_at=batch.rows_stamp).count() == 1
     assert not ImportRow.objects.filter(batch_id=batch.pk).exists()
 
 
@@ -196,6 +198,52 @@ def test_rollback_is_refused_when_a_later_batch_changed_the_same_mapping() -> No
     assert first.status == ImportBatch.Status.APPLIED
 
 
+def test_rollback_is_refused_when_a_mapping_the_batch_created_was_edited_by_hand_since() -> None:
+    batch = batch_applied(csv_bytes("12345678,2640000001,Ram,,", "12345679,2640000002,Sita,,"))
+    edited = AccountMapping.objects.get(old_account_number="12345679")
+    edited.consumer_name = "Sita Devi"
+    edited.save()  # the admin's way: updated_at moves on
+    before = live_table()
+
+    with translation.override("en"), pytest.raises(services.ImportActionRefused, match="1 mappings"):
+        services.import_batch_rollback(batch_id=batch.pk, user=None)
+
+    assert live_table() == before
+
+
+def test_rollback_is_refused_when_a_mapping_the_batch_created_was_deleted_since() -> None:
+    batch = batch_applied(csv_bytes("12345678,2640000001,Ram,,", "12345679,2640000002,Sita,,"))
+    AccountMapping.objects.filter(old_account_number="12345679").delete()
+    before = live_table()
+
+    with translation.override("en"), pytest.raises(services.ImportActionRefused, match="changed since"):
+        services.import_batch_rollback(batch_id=batch.pk, user=None)
+
+    assert live_table() == before
+
+
+def test_rollback_deletes_only_what_the_batch_created_not_a_mapping_added_by_hand_after_it() -> None:
+    batch = batch_applied(csv_bytes("12345678,2640000001,Ram,,"))
+    mapping_existing("12345679", "2640000002", name="By hand")
+
+    services.import_batch_rollback(batch_id=batch.pk, user=None)
+
+    assert [row[:3] for row in live_table()] == [("12345679", "2640000002", "By hand")]
+
+
+def test_batches_roll_back_in_reverse_order_to_exactly_the_state_before_both() -> None:
+    mapping_existing("12345670", "2640000000", name="Before", division="North", mobile_last4="1111")
+    before = live_table()
+    first = batch_applied(csv_bytes("12345670,2640000009,Changed once,,", "12345678,2640000001,Ram,,"))
+    second = batch_applied(csv_bytes("12345670,2640000008,Changed twice,,", "12345678,2640000002,Ram Prasad,,"))
+    assert (second.count_new, second.count_changed) == (0, 2)
+
+    services.import_batch_rollback(batch_id=second.pk, user=None)
+    services.import_batch_rollback(batch_id=first.pk, user=None)
+
+    assert live_table() == before
+
+
 def test_rollback_is_refused_when_a_released_number_now_belongs_to_another_account() -> None:
     mapping_existing("12345678", "2640000001")
     first = batch_applied(csv_bytes("12345678,2640000002,,,"))
@@ -216,7 +264,6 @@ def test_applying_twice_applies_once() -> None:
 
     assert again.status == ImportBatch.Status.APPLIED
     assert again.count_new == 1
-    assert MappingChange.objects.filter(batch=batch).count() == 1
     assert AccountMapping.objects.count() == 1
 
 
