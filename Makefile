@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCALE_DIRS := locale accounts/locale safety/locale imports/locale
 
-.PHONY: run test install compilemessages makemessages lint bench bench-lookup worker
+.PHONY: run test install compilemessages makemessages lint bench bench-lookup worker beat
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ bench: install
 # A Celery worker for production-like runs: needs CELERY_BROKER_URL (and DATABASE_URL).
 worker: install
 	$(BIN)/celery -A kesco_lookup worker --loglevel=INFO --concurrency=2
+
+# The scheduler for periodic tasks (the daily purge of old import files): one per deployment.
+beat: install
+	mkdir -p .cache
+	$(BIN)/celery -A kesco_lookup beat --loglevel=INFO --schedule=.cache/celerybeat-schedule
 
 # Lookup timing: misses on real and unknown numbers, as a ratio to a baseline in the same run.
 bench-lookup: compilemessages

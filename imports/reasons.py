@@ -37,6 +37,10 @@ FILE_ERRORS = {
         "The checked rows of this batch were lost (database restart). Run it again to re-check the file."
     ),
     "internal": _("An unexpected error stopped this batch. Nothing was changed; you can run it again."),
+    "expired": _(
+        "This batch was checked but not applied within the retention period, so its preview was out of "
+        "date. Its file and checked rows were deleted; nothing was changed. Upload the file again."
+    ),
 }
 
 COLUMN_LABELS = {

@@ -914,10 +914,18 @@ def import_files_purge(*, retention_days: int, dry_run: bool = False, now: datet
     row, its counts, its SHA-256 (so a re-upload is still recognised) and its MappingChange history
     (rollback reads only that, never the file). The staging rows a failed batch may still hold are
     the same personal data, so they go too; such a batch can no longer be run again (upload anew).
-    Batches still queued, running or validated (awaiting a decision) are never touched.
+
+    A batch validated more than retention_days ago and never applied is expired the same way: its
+    preview compares the file with a live table that has moved on since, so applying it now would
+    be a mistake, and its checked rows are personal data kept for nothing. It ends failed
+    ("expired"). Batches still queued or running, and validated batches whose apply was asked for
+    within the period, are never touched.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(days=retention_days)
+    stale_validated = Q(status=Status.VALIDATED, validated_at__lt=cutoff) & (
+        Q(apply_requested_at__isnull=True) | Q(apply_requested_at__lt=cutoff)
+    )
     candidates = (
         ImportBatch.objects.filter(files_deleted_at__isnull=True)
         .filter(
@@ -925,6 +933,7 @@ def import_files_purge(*, retention_days: int, dry_run: bool = False, now: datet
             | Q(status=Status.ROLLED_BACK, rolled_back_at__lt=cutoff)
             | Q(status=Status.FAILED, failed_at__lt=cutoff)
             | Q(status=Status.FAILED, failed_at__isnull=True, created_at__lt=cutoff)
+            | stale_validated
         )
         .order_by("pk")
         .values_list("pk", flat=True)
@@ -937,18 +946,36 @@ def import_files_purge(*, retention_days: int, dry_run: bool = False, now: datet
             files += _files_present(batch)
             staging_rows += ImportRow.objects.filter(batch_id=batch_id).count()
             continue
-        with transaction.atomic():
-            # Locked and checked again: a staff member may have run a failed batch again meanwhile.
+        # The runner lock keeps an apply from starting on a validated batch while it is expired.
+        with _runner_lock(batch_id) as acquired, transaction.atomic():
+            if not acquired:
+                continue  # an apply or a check is running right now: not stale
+            # Locked and checked again: a staff member may have run or applied the batch meanwhile.
             batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+            if batch.files_deleted_at is not None:
+                continue
+            expiring = ImportBatch.objects.filter(pk=batch_id).filter(stale_validated).exists()
             ended_at = batch.ended_at
-            if batch.files_deleted_at is not None or ended_at is None or ended_at >= cutoff:
+            if not expiring and (ended_at is None or ended_at >= cutoff):
                 continue
             staging_rows += ImportRow.objects.filter(batch_id=batch_id).count()
             _staging_delete(batch_id)
             # Files first, inside the transaction: if storage refuses, the row still points at them
             # and the next run tries again; the opposite order could leave an orphan nobody deletes.
             files += import_batch_files_delete(batch=batch)
-            ImportBatch.objects.filter(pk=batch_id).update(file="", error_report="", files_deleted_at=now)
+            expired = (
+                {
+                    "status": Status.FAILED,
+                    "failure_code": "expired",
+                    "failed_stage": ImportBatch.Stage.VALIDATE,
+                    "failed_at": now,
+                }
+                if expiring
+                else {}
+            )
+            ImportBatch.objects.filter(pk=batch_id).update(file="", error_report="", files_deleted_at=now, **expired)
             batches += 1
-        logger.info("import batch %s: files deleted after the retention period", batch_id)
+        logger.info(
+            "import batch %s: files deleted after the retention period%s", batch_id, " (expired)" if expiring else ""
+        )
     return FilesPurgeResult(batches=batches, files=files, staging_rows=staging_rows)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -208,6 +209,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 30 * 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 35 * 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "Asia/Kolkata"
+# Periodic work, for `celery -A kesco_lookup beat` (make beat): one beat process per deployment.
+# The purge is safe to run twice and at any hour; 02:30 IST is when nobody is importing.
+CELERY_BEAT_SCHEDULE = {
+    "imports-files-purge": {
+        "task": "imports.tasks.imports_files_purge_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 # --- Languages ------------------------------------------------------------------------------------
 # Hindi first, whatever the browser asks for: most phones here ask for English by default, but

@@ -16,7 +16,16 @@ from django.utils import timezone, translation
 from accounts.models import AccountMapping
 from imports import selectors, services
 from imports.models import ImportBatch, ImportRow, MappingChange
-from tests.imports.conftest import batch_applied, batch_upload, batch_validated, csv_bytes, live_table, staff_user
+from imports.reasons import file_error_message
+from tests.imports.conftest import (
+    batch_applied,
+    batch_upload,
+    batch_validated,
+    csv_bytes,
+    live_table,
+    runner_alive,
+    staff_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +96,53 @@ def test_it_keeps_the_files_of_recent_validated_queued_and_running_batches(setti
     assert "Deleted the files of 0 batches" in output
     assert all(path.exists() for path in paths)
     assert not ImportBatch.objects.filter(files_deleted_at__isnull=False).exists()
+
+
+def _validated_days_ago(days: int) -> ImportBatch:
+    batch = batch_validated(DATA)
+    ImportBatch.objects.filter(pk=batch.pk).update(validated_at=_days_ago(days))
+    return ImportBatch.objects.get(pk=batch.pk)
+
+
+def test_a_batch_validated_long_ago_and_never_applied_expires_with_its_files_and_checked_rows(settings) -> None:
+    settings.IMPORTS_FILE_RETENTION_DAYS = 30
+    before = live_table()
+    batch = _validated_days_ago(31)
+    paths = _stored_paths(batch)
+    assert len(paths) == 2 and ImportRow.objects.filter(batch_id=batch.pk).exists()
+
+    output = _purge()
+
+    assert "Deleted the files of 1 batches" in output and "2 files, 2 staging rows" in output
+    assert not any(path.exists() for path in paths)
+    batch.refresh_from_db()
+    assert (batch.status, batch.failure_code, batch.failed_stage) == ("failed", "expired", "validate")
+    assert batch.files_deleted_at is not None and not batch.file
+    assert not ImportRow.objects.filter(batch_id=batch.pk).exists()
+    assert live_table() == before
+    # Nothing is left to apply, and running it again asks for the file.
+    assert services.import_batch_apply(batch_id=batch.pk).status == ImportBatch.Status.FAILED
+    with translation.override("en"), pytest.raises(services.ImportActionRefused, match="Upload the file again"):
+        services.import_batch_retry(batch_id=batch.pk, user=staff_user("operator", can_import=True))
+    with translation.override("en"):
+        assert "not applied within the retention period" in file_error_message(batch.failure_code)
+
+
+def test_a_validated_batch_whose_apply_was_asked_for_recently_or_is_running_is_not_expired(settings) -> None:
+    settings.IMPORTS_FILE_RETENTION_DAYS = 30
+    asked = _validated_days_ago(31)
+    ImportBatch.objects.filter(pk=asked.pk).update(apply_requested_at=_days_ago(1))
+    running = _validated_days_ago(31)
+
+    with runner_alive(running.pk):
+        output = _purge()
+
+    assert "Deleted the files of 0 batches" in output
+    for batch in (asked, running):
+        batch.refresh_from_db()
+        assert batch.status == ImportBatch.Status.VALIDATED
+        assert batch.files_deleted_at is None
+        assert ImportRow.objects.filter(batch_id=batch.pk).exists()
 
 
 def test_a_dry_run_counts_what_it_would_delete_and_deletes_nothing(settings) -> None:
@@ -246,3 +302,21 @@ def test_a_batch_delete_that_is_rolled_back_keeps_the_files(django_capture_on_co
     assert callbacks == []
     assert all(path.exists() for path in paths)
     assert ImportBatch.objects.filter(pk=batch_id).exists()
+
+
+def test_celery_beat_runs_the_purge_daily_through_a_registered_task(settings) -> None:
+    from kesco_lookup.celery import app
+
+    app.loader.import_default_modules()
+    entry = settings.CELERY_BEAT_SCHEDULE["imports-files-purge"]
+    assert entry["schedule"].hour == {2} and entry["schedule"].minute == {30}
+    settings.IMPORTS_FILE_RETENTION_DAYS = 30
+    old = _applied_days_ago(31)
+    recent = _applied_days_ago(2)
+
+    app.tasks[entry["task"]].apply(args=[])  # exactly what beat sends: no arguments
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.files_deleted_at is not None
+    assert recent.files_deleted_at is None

@@ -14,9 +14,10 @@ class Command(BaseCommand):
         "of every import batch that ended (applied, failed or rolled back) more than "
         "IMPORTS_FILE_RETENTION_DAYS days ago (default 30), with the staging rows a failed batch may "
         "still hold. Keeps the batch itself, its counts, its SHA-256 and the history that rollback "
-        "uses, so an applied batch can still be rolled back. Never touches a batch that is queued, "
-        "running or validated and awaiting a decision. A failed batch whose file is deleted cannot be "
-        "run again: upload the file anew. --dry-run counts without deleting. Run it daily (cron)."
+        "uses, so an applied batch can still be rolled back. A batch validated that long ago and never "
+        "applied is expired (its preview is out of date): it ends failed and loses its file and checked "
+        "rows. Never touches a batch that is queued or running. A failed batch whose file is deleted "
+        "cannot be run again: upload the file anew. --dry-run counts without deleting. Run it daily (cron)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
