@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -40,6 +41,15 @@ class UploadForm(forms.Form):
         uploaded = self.cleaned_data["file"]
         if Path(uploaded.name).suffix.lower() not in _ACCEPTED_SUFFIXES:
             raise forms.ValidationError(_("Only CSV and XLSX files can be imported."), code="unsupported_type")
+        if uploaded.size > settings.IMPORTS_MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _(
+                    "This file is larger than %(megabytes)s MB. Split it into smaller files (each with the "
+                    "header row) and import them one after the other."
+                ),
+                code="too_large",
+                params={"megabytes": settings.IMPORTS_MAX_FILE_BYTES // (1024 * 1024)},
+            )
         return uploaded
 
 

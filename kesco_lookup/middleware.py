@@ -1,4 +1,5 @@
-"""Language choice: Hindi unless the consumer clicked English."""
+"""Site-wide middleware: the language choice (Hindi unless the consumer clicked English) and a cap on
+request bodies."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -31,3 +33,48 @@ class HindiFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+# The only page that takes more than REQUEST_BODY_MAX_BYTES: the admin's mapping-file upload.
+_IMPORT_UPLOAD_URL = "admin:imports_importbatch_add"
+_IMPORT_PERMISSION = "accounts.import_mapping"
+# Room for the multipart envelope around the file (boundaries, headers, the other fields).
+_MULTIPART_OVERHEAD = 64 * 1024
+
+
+def _declared_length(request: HttpRequest) -> int:
+    # As Django reads it: a missing or malformed Content-Length means an empty body, never read.
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse an oversized request body (413) from its Content-Length, before anything reads it.
+
+    Must come after the locale middleware (the page is in the consumer's language) and the
+    authentication middleware (staff importing mapping files get a larger allowance), and before
+    anything that reads the body (CSRF's check reads POST in process_view, later than this).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        length = _declared_length(request)
+        if length > settings.REQUEST_BODY_MAX_BYTES and not self._import_upload_allowed(request, length):
+            # Imported here: the views module pulls in the accounts app, not ready when middleware loads.
+            from kesco_lookup.views import request_too_large
+
+            return request_too_large(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _import_upload_allowed(request: HttpRequest, length: int) -> bool:
+        if length > settings.IMPORTS_MAX_FILE_BYTES + _MULTIPART_OVERHEAD:
+            return False
+        if request.method != "POST" or request.path != reverse(_IMPORT_UPLOAD_URL):
+            return False
+        user = getattr(request, "user", None)
+        return bool(user and user.is_active and user.is_staff and user.has_perm(_IMPORT_PERMISSION))

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kesco_lookup.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -257,6 +258,14 @@ if PRODUCTION:
 # Uploads larger than this go to a temporary file, not memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Request bodies larger than this are refused (413) from their Content-Length, before Django reads a
+# byte: Django would otherwise stream any upload to a temporary file, however large. The largest
+# thing a consumer sends is a 2 MB screenshot; 3 MB leaves room for the form around it. The front
+# proxy should cap bodies too (client_max_body_size), this is the backstop.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 3 * 1024 * 1024, minimum=64 * 1024)
+# Mapping files, uploaded by staff with the import permission only. A 750,000-row CSV is about 55 MB,
+# twice that as Excel's UTF-16 "Unicode text".
+IMPORTS_MAX_FILE_BYTES = env_int("IMPORTS_MAX_FILE_BYTES", 200 * 1024 * 1024, minimum=1024 * 1024)
 
 # --- Logging --------------------------------------------------------------------------------------
 # Request lines never reach the logs with personal data: numbers only travel in POST bodies, and

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -20,6 +21,12 @@ def limiter_unavailable(request: HttpRequest) -> HttpResponse:
     response = render(request, "503.html", status=503)
     response["Retry-After"] = "120"
     return response
+
+
+def request_too_large(request: HttpRequest) -> HttpResponse:
+    """The 413 page: the body was refused unread, so say what is accepted instead."""
+    max_megabytes = settings.SAFETY_IMAGE_MAX_BYTES // (1024 * 1024)
+    return render(request, "413.html", {"max_megabytes": max_megabytes}, status=413)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
