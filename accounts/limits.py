@@ -14,11 +14,16 @@ from __future__ import annotations
 import ipaddress
 import logging
 import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache as memoise
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 from django_ratelimit.core import get_usage
 
 logger = logging.getLogger(__name__)
@@ -40,7 +45,7 @@ class Limited:
         return max(1, math.ceil(self.retry_after_seconds / 60))
 
 
-@cache
+@memoise
 def _trusted_networks() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     return tuple(ipaddress.ip_network(entry, strict=False) for entry in settings.TRUSTED_PROXIES)
 
@@ -108,9 +113,16 @@ def rules_check(
     return worst
 
 
+def _account_digest(account_number: str) -> str:
+    # django-ratelimit hashes its key with plain SHA-256, which anyone holding a copy of the cache
+    # could reverse by trying all 10^8 old numbers in minutes. Keyed with the secret key, the cache
+    # holds nothing that leads back to a number.
+    return salted_hmac("accounts.limits.account", account_number, algorithm="sha256").hexdigest()
+
+
 def _account_key(account_number: str):
-    # django-ratelimit hashes the key value before it reaches the cache: no number is stored in clear.
-    return lambda _group, _request: account_number
+    digest = _account_digest(account_number)
+    return lambda _group, _request: digest
 
 
 def lookup_ip_limit_hit(request: HttpRequest) -> Limited | None:
@@ -121,6 +133,55 @@ def lookup_ip_limit_hit(request: HttpRequest) -> Limited | None:
 def lookup_account_limit_hit(request: HttpRequest, account_number: str) -> Limited | None:
     """Whether this old number has had too many failed lookups (does not count this one)."""
     return rules_check(request, _ACCOUNT_RULES, _account_key(account_number), increment=False)
+
+
+# One lookup of a given number at a time. The failure limit is a peek before the lookup and a count
+# after it: guesses sent in parallel would all pass the peek before the first failure is counted
+# (a reviewer got 8 answers past a limit of 5 that way). A lookup takes milliseconds, so a second
+# request for the same number waits its turn; one that waits this long is refused like any limit.
+_TURN_WAIT_SECONDS = 3.0
+_TURN_POLL_SECONDS = 0.02
+# The turn frees itself if its holder dies; a lookup never takes this long.
+_TURN_EXPIRES_SECONDS = 10
+_TURN_REFUSED = Limited(retry_after_seconds=60)
+
+
+def _limits_cache():  # type: ignore[no-untyped-def]
+    # The same store as django-ratelimit's counters: if that is down, the lookup closes anyway.
+    return caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+
+
+def _turn_take(turn_key: str) -> bool:
+    deadline = time.monotonic() + _TURN_WAIT_SECONDS
+    try:
+        while not _limits_cache().add(turn_key, 1, _TURN_EXPIRES_SECONDS):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(_TURN_POLL_SECONDS)
+    except Exception as error:  # connection refused, timeout, disk error
+        logger.warning("rate-limit store unavailable for the lookup turn: %s", type(error).__name__)
+        raise LimiterUnavailable from error
+    return True
+
+
+@contextmanager
+def lookup_account_turn(request: HttpRequest, account_number: str) -> Iterator[Limited | None]:
+    """Take this number's turn, then peek at its failure limit; yields a Limited or None.
+
+    Inside the block the caller looks up the number and records a failure: nobody else can look up
+    the same number meanwhile. Raises LimiterUnavailable when the cache does not answer.
+    """
+    turn_key = f"lookup:turn:{_account_digest(account_number)}"
+    if not _turn_take(turn_key):
+        yield _TURN_REFUSED
+        return
+    try:
+        yield lookup_account_limit_hit(request, account_number)
+    finally:
+        try:
+            _limits_cache().delete(turn_key)
+        except Exception as error:  # it expires by itself
+            logger.warning("lookup turn not released: %s", type(error).__name__)
 
 
 def lookup_account_failure_record(request: HttpRequest, account_number: str) -> None:

@@ -19,7 +19,7 @@ from accounts.limits import (
     Limited,
     LimiterUnavailable,
     lookup_account_failure_record,
-    lookup_account_limit_hit,
+    lookup_account_turn,
     lookup_ip_limit_hit,
 )
 from accounts.selectors import LookupResult, Outcome, mapping_lookup
@@ -32,12 +32,12 @@ logger = logging.getLogger(__name__)
 def _guarded_lookup(request: HttpRequest, form: LookupForm) -> LookupResult | Limited:
     """Run a valid form's lookup behind the per-account failure limit."""
     account_number = form.cleaned_data["old_account_number"]
-    limited = lookup_account_limit_hit(request, account_number)
-    if limited:
-        return limited
-    result = mapping_lookup(account_number=account_number, mobile_last4=form.cleaned_data["mobile_last4"])
-    if result.outcome is Outcome.NO_MATCH:
-        lookup_account_failure_record(request, account_number)
+    with lookup_account_turn(request, account_number) as limited:
+        if limited:
+            return limited
+        result = mapping_lookup(account_number=account_number, mobile_last4=form.cleaned_data["mobile_last4"])
+        if result.outcome is Outcome.NO_MATCH:
+            lookup_account_failure_record(request, account_number)
     logger.info("lookup outcome=%s", result.outcome.value)
     return result
 
@@ -79,6 +79,17 @@ def lookup(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Two short numbers fit in well under 1 KB, whatever the spacing.
+API_BODY_MAX_BYTES = 1024
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _json_error(code: str, message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": code, "message": message}, status=status)
 
@@ -93,9 +104,16 @@ def api_lookup(request: HttpRequest) -> JsonResponse:
             response = _json_error("rate_limited", _("Too many attempts. Please try again later."), status=429)
             response["Retry-After"] = str(limited.retry_after_seconds)
             return response
+        if request.content_type != "application/json":
+            # Only JSON: a web page can make a visitor's browser send a cross-site text/plain or form
+            # POST without asking, but a JSON one needs a CORS preflight, which this API never grants.
+            return _json_error("unsupported_media_type", _("Send the request as application/json."), status=415)
+        if _declared_length(request) > API_BODY_MAX_BYTES:
+            return _json_error("too_large", _("The request body is too large."), status=413)
         try:
             payload = json.loads(request.body or b"null")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # RecursionError: thousands of nested brackets exhaust the parser; still just bad JSON.
             return _json_error("malformed", _("The request body must be JSON."), status=400)
         if not isinstance(payload, dict):
             return _json_error("malformed", _("The request body must be a JSON object."), status=400)

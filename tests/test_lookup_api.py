@@ -97,3 +97,38 @@ def test_it_refuses_numbers_sent_as_json_numbers_rather_than_guess_leading_zeros
 
 def test_it_refuses_get():
     assert Client().get(API).status_code == 405
+
+
+def test_it_refuses_a_text_plain_body_that_any_web_page_could_send_cross_site():
+    ramesh()
+    body = json.dumps({"old_account_number": "12345678", "mobile_last4": "4321"})
+    response = Client().post(API, body, content_type="text/plain", HTTP_ORIGIN="https://evil.example")
+    assert response.status_code == 415
+    assert response.json()["error"] == "unsupported_media_type"
+    assert "9912345678" not in response.content.decode()
+
+
+def test_it_accepts_json_with_a_charset():
+    ramesh()
+    body = json.dumps({"old_account_number": "12345678", "mobile_last4": "4321"})
+    response = Client().post(API, body, content_type="application/json; charset=utf-8")
+    assert response.status_code == 200
+
+
+def test_it_refuses_a_body_over_a_kilobyte_without_parsing_it():
+    padded = json.dumps({"old_account_number": "12345678", "mobile_last4": "4321", "x": " " * 2000})
+    response = call_api(Client(), padded)
+    assert response.status_code == 413
+    assert response.json()["error"] == "too_large"
+
+
+def test_it_answers_deeply_nested_json_with_a_400_not_a_crash(monkeypatch):
+    from accounts import views
+
+    monkeypatch.setattr(views, "API_BODY_MAX_BYTES", 4096)  # let it reach the parser
+    body = '{"old_account_number":' + "[" * 1000 + "]" * 1000 + "}"
+
+    response = call_api(Client(), body)
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "malformed"

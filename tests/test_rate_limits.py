@@ -174,3 +174,85 @@ def test_it_counts_in_the_real_redis(settings):
     keys = redis.Redis.from_url(settings.REDIS_URL).keys("*rl:*")
     assert keys, "rate-limit counters should be stored in Redis"
     assert not any(b"2000000" in key for key in keys), "numbers must be hashed in cache keys"
+
+
+def test_parallel_guesses_on_one_number_get_no_more_answers_than_the_failure_limit(monkeypatch):
+    # Each lookup is slowed down so that, without the per-number turn, every request would pass the
+    # limit's peek before the first failure was counted (a reviewer got 8 answers past a limit of 5).
+    import threading
+    import time
+
+    from django.test import RequestFactory
+
+    from accounts import views
+    from accounts.selectors import LookupResult, Outcome
+
+    answered = []
+
+    def slow_miss(**_kwargs):
+        answered.append(1)
+        time.sleep(0.05)
+        return LookupResult(outcome=Outcome.NO_MATCH)
+
+    monkeypatch.setattr(views, "mapping_lookup", slow_miss)
+    barrier = threading.Barrier(12)
+    statuses = []
+
+    def guess(n):
+        request = RequestFactory().post(
+            "/lookup/", {"old_account_number": "55554444", "mobile_last4": f"{n:04d}"}, REMOTE_ADDR=f"198.51.100.{n}"
+        )
+        barrier.wait()
+        statuses.append(views.lookup(request).status_code)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(answered) == 5
+    assert sorted(statuses) == [200] * 5 + [429] * 7
+
+
+def test_a_lookup_of_a_number_whose_turn_never_comes_is_refused_without_looking(monkeypatch):
+    from accounts import limits, views
+    from accounts.selectors import LookupResult, Outcome
+
+    looked = []
+
+    def counted_miss(**kwargs):
+        looked.append(kwargs["account_number"])
+        return LookupResult(outcome=Outcome.NO_MATCH)
+
+    monkeypatch.setattr(views, "mapping_lookup", counted_miss)
+    monkeypatch.setattr(limits, "_TURN_WAIT_SECONDS", 0.2)
+    # Another request holds this number's turn (or died holding it: the turn expires by itself).
+    caches["default"].add(f"lookup:turn:{limits._account_digest('44443333')}", 1, 10)
+
+    response = page(Client(), old="4444-3333", mobile="1234")
+
+    assert response.status_code == 429
+    assert looked == []
+    # Another number is not held up.
+    assert page(Client(), old="44443334", mobile="1234").status_code == 200
+    assert looked == ["44443334"]
+
+
+def test_the_cache_holds_no_key_that_a_plain_hash_of_the_number_would_give():
+    # django-ratelimit hashes its keys without a secret: reversible by trying every 8-digit number.
+    from django_ratelimit.core import _get_window, _make_cache_key
+
+    from accounts import limits
+
+    for _ in range(2):
+        page(Client(), old="33332222", mobile="9999")
+    rule = "lookup_failures_per_account_hour"
+    rate = limits.settings.RATE_LIMITS[rule]
+    period = 3600
+
+    def stored(value: str) -> object:
+        return caches["default"].get(_make_cache_key(rule, _get_window(value, period), rate, value, None))
+
+    assert stored("33332222") is None
+    assert stored(limits._account_digest("33332222")) == 2
