@@ -127,6 +127,10 @@ else:
             "BACKEND": "diskcache.DjangoCache",
             "LOCATION": env_str("DISK_CACHE_DIR", str(BASE_DIR / ".cache" / "django")),
             "TIMEOUT": 300,
+            # How long a call waits for SQLite's write lock. diskcache's default, 10 ms, made busy
+            # moments fail: a get() then returns its default (a rate-limit peek would read 0) and a
+            # failed count closes the lookup with a 503. A second is far longer than any write.
+            "DATABASE_TIMEOUT": 1.0,
         }
     }
 # django-ratelimit warns that Django's own Redis backend and diskcache are "not officially
