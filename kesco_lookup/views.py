@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from accounts.limits import Limited
 
@@ -23,8 +24,15 @@ def limiter_unavailable(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _is_api(request: HttpRequest) -> bool:
+    # The app and chatbots parse JSON; an HTML error page would only confuse them.
+    return request.path.startswith("/api/")
+
+
 def request_too_large(request: HttpRequest) -> HttpResponse:
     """The 413 page: the body was refused unread, so say what is accepted instead."""
+    if _is_api(request):
+        return JsonResponse({"error": "too_large", "message": _("The request body is too large.")}, status=413)
     max_megabytes = settings.SAFETY_IMAGE_MAX_BYTES // (1024 * 1024)
     return render(request, "413.html", {"max_megabytes": max_megabytes}, status=413)
 
@@ -39,4 +47,6 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse({"error": "internal"}, status=500)
     return render(request, "500.html", status=500)

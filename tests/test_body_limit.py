@@ -109,3 +109,34 @@ def test_the_upload_form_refuses_a_file_over_the_import_limit_in_the_staff_langu
 
     assert response.status_code == 200
     assert "This file is larger than 1 MB" in response.content.decode()
+
+
+def test_the_api_gets_its_413_as_json(settings) -> None:
+    settings.REQUEST_BODY_MAX_BYTES = 3 * MB
+
+    response = Client().generic(
+        "POST",
+        "/api/v1/lookup",
+        data=b"",
+        content_type="application/json",
+        CONTENT_LENGTH=str(10 * MB),
+        **{"wsgi.input": _Unreadable()},
+    )
+
+    assert response.status_code == 413
+    assert response.json()["error"] == "too_large"
+
+
+def test_an_api_crash_is_answered_in_json(monkeypatch) -> None:
+    from accounts import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views, "lookup_ip_limit_hit", broken)
+    client = Client(raise_request_exception=False)
+
+    response = client.post("/api/v1/lookup", "{}", content_type="application/json")
+
+    assert response.status_code == 500
+    assert response.json() == {"error": "internal"}
