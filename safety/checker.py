@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote_to_bytes
 
 import idna
 import phonenumbers
@@ -109,7 +109,7 @@ _BRAND_WORDS = ("kesco", "uppcl", "bijli", "vidyut", "kanpur", "electricity")
 # of a UPI ID or e-mail address (name.ac.in@ybl) is not a link.
 _LINK_RE = re.compile(
     r"""(?ix)
-    (?:https?://|www\.)[^\s<>"'`]+
+    (?:https?:[/\\]{2}|www\.)[^\s<>"'`]+
     | (?<![@\w.-])(?:[\w-]+\.)+(?:[a-z]{2,24}|xn--[a-z0-9-]{2,30})(?![\w@-]|\.[\w.-]*@)(?:/[^\s<>"'`]*)?
     """
 )
@@ -124,15 +124,39 @@ class Link:
     subdomain: str
     has_foreign_letters: bool  # non-ASCII letters or punycode in the host
     app_id: str  # the ?id= of a store link, else ""
+    has_userinfo: bool = False  # something@ before the host: a disguise, never official
 
 
-def _host_of(raw: str) -> str:
-    with_scheme = raw if re.match(r"(?i)^[a-z][a-z0-9+.-]*://", raw) else f"http://{raw}"
+@dataclass(frozen=True)
+class _UrlParts:
+    host: str  # percent-decoded, lower case, no trailing dot; "" when there is none
+    has_userinfo: bool  # something@ stood before the host
+    query: str
+
+
+# A scheme, as a browser takes it: http: and https: need no slashes after them.
+_SCHEME_RE = re.compile(r"(?i)^(?:https?:|[a-z][a-z0-9+.-]*://)")
+
+
+def _url_parts(raw: str) -> _UrlParts:
+    """A link's host as a browser finds it (the WHATWG URL rules for http and https), not as urlsplit does.
+
+    The two disagree exactly where fraudsters hide things: a browser reads "\\" as "/" (in
+    kesco-pay.in\\@kesco.co.in the host is kesco-pay.in), takes the user name up to the last "@",
+    and percent-decodes the host (evil.c%6fm is evil.com). A link without a scheme is read as http.
+    """
+    scheme = _SCHEME_RE.match(raw)
+    rest = (raw[scheme.end() :] if scheme else raw).replace("\\", "/").lstrip("/")
+    end = re.search(r"[/?#]", rest)
+    authority, tail = (rest[: end.start()], rest[end.start() :]) if end else (rest, "")
+    _userinfo, at, host_port = authority.rpartition("@")
+    host = host_port if host_port.startswith("[") else host_port.partition(":")[0]
     try:
-        host = urlsplit(with_scheme).hostname or ""
-    except ValueError:
-        return ""
-    return host.rstrip(".").lower()
+        host = unquote_to_bytes(host).decode("utf-8")
+    except UnicodeDecodeError:
+        host = ""
+    query = tail.partition("#")[0].partition("?")[2]
+    return _UrlParts(host=host.rstrip(".").lower(), has_userinfo=bool(at), query=query)
 
 
 def _unicode_host(host: str) -> tuple[str, bool]:
@@ -155,7 +179,8 @@ def extract_links(text: str) -> list[Link]:
     seen: set[str] = set()
     for match in _LINK_RE.finditer(text):
         raw = match.group(0).rstrip(_TRAILING_PUNCTUATION)
-        host = _host_of(raw)
+        url = _url_parts(raw)
+        host = url.host
         if not host or "." not in host:
             continue
         readable_host, foreign = _unicode_host(host)
@@ -170,7 +195,7 @@ def extract_links(text: str) -> list[Link]:
         if key in seen:
             continue
         seen.add(key)
-        query = parse_qs(urlsplit(raw if "://" in raw else f"http://{raw}").query)
+        query = parse_qs(url.query)
         links.append(
             Link(
                 raw=raw,
@@ -179,6 +204,7 @@ def extract_links(text: str) -> list[Link]:
                 subdomain=parts.subdomain.lower(),
                 has_foreign_letters=foreign,
                 app_id=(query.get("id") or [""])[0],
+                has_userinfo=url.has_userinfo,
             )
         )
     return links
@@ -186,7 +212,7 @@ def extract_links(text: str) -> list[Link]:
 
 def registered_domain(url_or_host: str) -> str:
     """kesco.co.in for https://www.kesco.co.in/pay; empty when it has none."""
-    return _EXTRACT(_host_of(url_or_host.strip())).top_domain_under_public_suffix or ""
+    return _EXTRACT(_url_parts(url_or_host.strip()).host).top_domain_under_public_suffix or ""
 
 
 def _judge_link(link: Link, registry: Registry) -> Finding:
@@ -195,6 +221,11 @@ def _judge_link(link: Link, registry: Registry) -> Finding:
     shown = link.raw if len(link.raw) <= 80 else link.raw[:79] + "…"
     if link.has_foreign_letters and link.host not in link.raw.lower():
         shown = f"{shown} ({link.host})"
+    if link.has_userinfo:
+        # Browsers skip what stands before the "@"; other apps may not, and people read it as the
+        # address. Whichever way it is read, KESCO never sends such a link.
+        reason = _("This link hides where it really goes behind an “@” in its address. KESCO's links never have one.")
+        return Finding(ItemKind.LINK, shown, False, reason)
     if link.app_id and (link.host, link.app_id) in registry.apps:
         return Finding(
             ItemKind.LINK, f"{shown} ({link.app_id})", True, _("The official app's store page."),

@@ -93,6 +93,44 @@ def test_an_official_name_before_an_at_sign_does_not_make_a_link_official():
     assert finding.shown.startswith("https://kesco.co.in@evil-pay.com")
 
 
+@pytest.mark.parametrize(
+    ("link", "host"),
+    [
+        # Browsers (WHATWG URL) read "\\" as "/" in http(s) links: the host ends before it.
+        ("https://kesco-pay.in\\@kesco.co.in/pay", "kesco-pay.in"),
+        ("https://evil-pay.com\\kesco.co.in", "evil-pay.com"),
+        # A host written with percent escapes is decoded by the browser before it is looked up.
+        ("https://evil.c%6fm/pay", "evil.com"),
+        ("https://k%65sco-bill.in/", "kesco-bill.in"),
+    ],
+)
+def test_it_reads_the_host_of_a_link_the_way_a_browser_does(link, host):
+    [found] = extract_links(link)
+    assert found.host == host
+    assert check_message(link, kesco_registry()).verdict is Verdict.SCAM
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://evil.com;@kesco.co.in",
+        "https://evil.com&@kesco.co.in/pay",
+        "https://evil.com%5C@kesco.co.in/pay",
+        "https://evil.com%2F@www.kesco.co.in/pay",
+        "https://anyone@kesco.co.in/pay",
+        "www.evil.com;@kesco.co.in",
+    ],
+)
+def test_a_link_with_anything_before_an_at_sign_is_never_official(link):
+    # Browsers and other apps disagree on where such a link goes; KESCO never sends one.
+    with translation.override("en"):
+        result = check_message(f"Pay now at {link}", kesco_registry())
+    assert result.verdict is Verdict.SCAM
+    [finding] = result.items
+    assert not finding.is_official
+    assert "@" in finding.reason
+
+
 def test_it_shows_a_punycode_host_as_a_person_reads_it():
     [finding] = check_message("https://xn--ksco-v4d.co.in/pay", kesco_registry()).items
     assert "kеsco.co.in" in finding.shown  # decoded, with the Cyrillic е
