@@ -80,6 +80,16 @@ class CheckResult:
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 
+# Full stops that browsers read as "." in a host (UTS-46): https://evil。com opens evil.com. NFKC
+# already turns the small full stop into "." and the half-width one into the ideographic one.
+_DOTS = dict.fromkeys(map(ord, "\u3002\uff61\ufe52"), ".")
+
+
+def _clean(text: str) -> str:
+    """NFKC, no invisible characters, and every kind of full stop a browser takes for a dot as "."."""
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_DOTS)
+
+
 def normalise_text(text: str) -> str:
     """NFKC (full-width letters become plain), no invisible characters, lower case, single spaces."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
@@ -104,12 +114,13 @@ SHORTENERS = frozenset(
 # Words a fraudster borrows to make a domain look like ours.
 _BRAND_WORDS = ("kesco", "uppcl", "bijli", "vidyut", "kanpur", "electricity")
 
-# A link: with a scheme, starting with www., or a bare host name ending in a letters-only suffix.
+# A link: with a scheme (browsers need no slashes after http: or https:, and take "\\" for "/"),
+# starting with www., or a bare host name ending in a letters-only suffix.
 # \w also matches Devanagari and Cyrillic letters, so look-alike hosts are caught too. The start
 # of a UPI ID or e-mail address (name.ac.in@ybl) is not a link.
 _LINK_RE = re.compile(
     r"""(?ix)
-    (?:https?:[/\\]{2}|www\.)[^\s<>"'`]+
+    (?:https?:|www\.)[^\s<>"'`]+
     | (?<![@\w.-])(?:[\w-]+\.)+(?:[a-z]{2,24}|xn--[a-z0-9-]{2,30})(?![\w@-]|\.[\w.-]*@)(?:/[^\s<>"'`]*)?
     """
 )
@@ -125,13 +136,23 @@ class Link:
     has_foreign_letters: bool  # non-ASCII letters or punycode in the host
     app_id: str  # the ?id= of a store link, else ""
     has_userinfo: bool = False  # something@ before the host: a disguise, never official
+    is_ip_address: bool = False  # however written: 192.168.1.1, 3232235777, 0xC0A80101, [::1]
+    is_unreadable: bool = False  # written as a link, but no host we can judge
 
 
 @dataclass(frozen=True)
 class _UrlParts:
-    host: str  # percent-decoded, lower case, no trailing dot; "" when there is none
+    host: str  # decoded and mapped as a browser would look it up, no trailing dot; "" when unreadable
     has_userinfo: bool  # something@ stood before the host
+    is_ip_address: bool
     query: str
+
+
+# Characters a browser refuses in a host name (WHATWG "forbidden domain code points").
+_FORBIDDEN_IN_HOST = re.compile(r"[\x00-\x20#%/:<>?@\[\\\]^|\x7f]")
+# A browser takes a host whose last label is a number (decimal, or hexadecimal with 0x) for an IPv4
+# address, however few parts it has: 3232235777, 0xC0A80101 and 192.168.257 are all 192.168.1.1.
+_ENDS_IN_NUMBER = re.compile(r"(?:^|\.)(?:[0-9]+|0x[0-9a-f]*)$")
 
 
 # A scheme, as a browser takes it: http: and https: need no slashes after them.
@@ -143,20 +164,31 @@ def _url_parts(raw: str) -> _UrlParts:
 
     The two disagree exactly where fraudsters hide things: a browser reads "\\" as "/" (in
     kesco-pay.in\\@kesco.co.in the host is kesco-pay.in), takes the user name up to the last "@",
-    and percent-decodes the host (evil.c%6fm is evil.com). A link without a scheme is read as http.
+    percent-decodes the host (evil.c%6fm is evil.com), maps it by UTS-46 (full-width letters, odd full
+    stops, capitals) and reads any host ending in a number as an IP address. A link without a scheme
+    is read as http. A host a browser would refuse comes back as "".
     """
     scheme = _SCHEME_RE.match(raw)
     rest = (raw[scheme.end() :] if scheme else raw).replace("\\", "/").lstrip("/")
     end = re.search(r"[/?#]", rest)
     authority, tail = (rest[: end.start()], rest[end.start() :]) if end else (rest, "")
     _userinfo, at, host_port = authority.rpartition("@")
-    host = host_port if host_port.startswith("[") else host_port.partition(":")[0]
+    query = tail.partition("#")[0].partition("?")[2]
+    if host_port.startswith("["):  # an IPv6 address
+        host, bracket, _port = host_port.partition("]")
+        return _UrlParts(host=f"{host}]" if bracket else "", has_userinfo=bool(at), is_ip_address=True, query=query)
+    host, _colon, port = host_port.partition(":")
+    if not port.isascii() or not (port.isdigit() or port == ""):
+        host = "%"  # a browser refuses a port that is not a number: nothing we can judge
     try:
         host = unquote_to_bytes(host).decode("utf-8")
-    except UnicodeDecodeError:
+        host = idna.uts46_remap(host, std3_rules=False, transitional=False).rstrip(".")
+    except (UnicodeError, idna.IDNAError, ValueError):
         host = ""
-    query = tail.partition("#")[0].partition("?")[2]
-    return _UrlParts(host=host.rstrip(".").lower(), has_userinfo=bool(at), query=query)
+    if _FORBIDDEN_IN_HOST.search(host):
+        host = ""
+    is_ip_address = bool(host) and bool(_ENDS_IN_NUMBER.search(host))
+    return _UrlParts(host=host, has_userinfo=bool(at), is_ip_address=is_ip_address, query=query)
 
 
 def _unicode_host(host: str) -> tuple[str, bool]:
@@ -173,40 +205,48 @@ def _unicode_host(host: str) -> tuple[str, bool]:
     return ".".join(labels), True
 
 
+def _link_of(raw: str) -> Link | None:
+    """The link as judged, or None when it is no link at all ("e.g.", "file.txt")."""
+    url = _url_parts(raw)
+    # Written with http(s):, it is a link whatever follows; one we cannot read is never dropped
+    # silently, or an odd address would slip a fraudster's link past the checker.
+    written_as_link = bool(re.match(r"(?i)https?:", raw))
+    bare = {"raw": raw, "host": url.host, "registered_domain": "", "subdomain": "", "app_id": ""}
+    if url.is_ip_address:
+        return Link(**bare, has_foreign_letters=False, has_userinfo=url.has_userinfo, is_ip_address=True)
+    readable_host, foreign = _unicode_host(url.host)
+    try:
+        ascii_host = idna.encode(readable_host, uts46=True).decode() if foreign else url.host
+    except idna.IDNAError:
+        ascii_host = url.host
+    parts = _EXTRACT(ascii_host) if url.host else None
+    if not parts or not parts.top_domain_under_public_suffix:
+        if not written_as_link:
+            return None  # "e.g.", "file.txt" or a bare suffix ("co.in"): no domain, not a link
+        return Link(**bare, has_foreign_letters=foreign, has_userinfo=url.has_userinfo, is_unreadable=True)
+    query = parse_qs(url.query)
+    return Link(
+        raw=raw,
+        host=readable_host,
+        registered_domain=parts.top_domain_under_public_suffix,
+        subdomain=parts.subdomain.lower(),
+        has_foreign_letters=foreign,
+        app_id=(query.get("id") or [""])[0],
+        has_userinfo=url.has_userinfo,
+    )
+
+
 def extract_links(text: str) -> list[Link]:
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     links: list[Link] = []
     seen: set[str] = set()
-    for match in _LINK_RE.finditer(text):
+    for match in _LINK_RE.finditer(_clean(text)):
         raw = match.group(0).rstrip(_TRAILING_PUNCTUATION)
-        url = _url_parts(raw)
-        host = url.host
-        if not host or "." not in host:
+        if raw.lower() in seen:
             continue
-        readable_host, foreign = _unicode_host(host)
-        try:
-            ascii_host = idna.encode(readable_host, uts46=True).decode() if foreign else host
-        except idna.IDNAError:
-            ascii_host = host
-        parts = _EXTRACT(ascii_host)
-        if not parts.suffix and not re.fullmatch(r"[\d.]+", host):
-            continue  # "e.g." or "file.txt": not a real domain suffix, not a link
-        key = raw.lower()
-        if key in seen:
-            continue
-        seen.add(key)
-        query = parse_qs(url.query)
-        links.append(
-            Link(
-                raw=raw,
-                host=readable_host,
-                registered_domain=parts.top_domain_under_public_suffix or "",
-                subdomain=parts.subdomain.lower(),
-                has_foreign_letters=foreign,
-                app_id=(query.get("id") or [""])[0],
-                has_userinfo=url.has_userinfo,
-            )
-        )
+        link = _link_of(raw)
+        if link:
+            seen.add(raw.lower())
+            links.append(link)
     return links
 
 
@@ -226,6 +266,12 @@ def _judge_link(link: Link, registry: Registry) -> Finding:
         # address. Whichever way it is read, KESCO never sends such a link.
         reason = _("This link hides where it really goes behind an “@” in its address. KESCO's links never have one.")
         return Finding(ItemKind.LINK, shown, False, reason)
+    if link.is_unreadable:
+        reason = _(
+            "We cannot tell where this link goes: its address is written in an unusual way. "
+            "KESCO's links are plain addresses. Do not open it."
+        )
+        return Finding(ItemKind.LINK, shown, False, reason)
     if link.app_id and (link.host, link.app_id) in registry.apps:
         return Finding(
             ItemKind.LINK, f"{shown} ({link.app_id})", True, _("The official app's store page."),
@@ -241,7 +287,7 @@ def _judge_link(link: Link, registry: Registry) -> Finding:
     if domain in SHORTENERS or link.host in SHORTENERS:
         reason = _("A shortened link: we cannot see where it goes, and we never open it. KESCO does not send these.")
         return Finding(ItemKind.LINK, shown, False, reason)
-    if not domain:
+    if link.is_ip_address or not domain:
         reason = _("A link to a bare number address (IP address), not to an official website.")
         return Finding(ItemKind.LINK, shown, False, reason)
     official_in_subdomain = any(
@@ -290,7 +336,7 @@ def normalise_phone(raw: str) -> str:
 
 def extract_phones(text: str, registry: Registry) -> list[str]:
     """Every phone number in the text, as E.164 or as an official short code."""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = _clean(text)
     found: list[str] = []
     for match in phonenumbers.PhoneNumberMatcher(text, "IN"):
         raw = match.raw_string.strip()
@@ -325,7 +371,7 @@ _UPI_RE = re.compile(r"(?<![\w.@-])([a-z0-9][a-z0-9._-]{1,255}@[a-z][a-z0-9]{1,6
 
 
 def extract_upi_ids(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = _clean(text)
     found: list[str] = []
     for match in _UPI_RE.finditer(text):
         upi_id = match.group(1).lower()
@@ -349,7 +395,7 @@ _BARE_SENDER_RE = re.compile(r"(?:[a-z]{2}-)?([a-z0-9]{6})(?:-[sptg])?", re.I)
 
 
 def extract_sender_ids(text: str, *, allow_bare: bool = True) -> list[str]:
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).strip()
+    text = _clean(text).strip()
     alone = _BARE_SENDER_RE.fullmatch(text) if allow_bare else None
     # Pasted alone, a six-character ID counts in any case; inside a message only a header does.
     if alone and not alone.group(1).isdigit():
@@ -516,7 +562,7 @@ def check_message(text: str, registry: Registry) -> CheckResult:
     links = extract_links(text)
     findings += [_judge_link(link, registry) for link in links]
     # What is inside a link (wa.me/91..., a path like /AA-00000A) is judged as part of the link.
-    text_without_links = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text_without_links = _clean(text)
     for link in links:
         text_without_links = text_without_links.replace(link.raw, " ")
     findings += [_judge_phone(number, registry) for number in extract_phones(text_without_links, registry)]

@@ -102,6 +102,9 @@ def test_an_official_name_before_an_at_sign_does_not_make_a_link_official():
         # A host written with percent escapes is decoded by the browser before it is looked up.
         ("https://evil.c%6fm/pay", "evil.com"),
         ("https://k%65sco-bill.in/", "kesco-bill.in"),
+        # No slashes, or backslashes, after https: are still a link to the host that follows.
+        ("https:evil-pay.com/kesco.co.in", "evil-pay.com"),
+        ("https:\\\\evil-pay.com", "evil-pay.com"),
     ],
 )
 def test_it_reads_the_host_of_a_link_the_way_a_browser_does(link, host):
@@ -119,6 +122,7 @@ def test_it_reads_the_host_of_a_link_the_way_a_browser_does(link, host):
         "https://evil.com%2F@www.kesco.co.in/pay",
         "https://anyone@kesco.co.in/pay",
         "www.evil.com;@kesco.co.in",
+        "https:%2F@evil.com",
     ],
 )
 def test_a_link_with_anything_before_an_at_sign_is_never_official(link):
@@ -129,6 +133,55 @@ def test_a_link_with_anything_before_an_at_sign_is_never_official(link):
     [finding] = result.items
     assert not finding.is_official
     assert "@" in finding.reason
+
+
+@pytest.mark.parametrize("dot", ["\u3002", "\uff61", "\ufe52"])
+def test_it_reads_ideographic_full_stops_in_a_link_as_dots(dot):
+    # Browsers map these to "." (UTS-46): https://evil\u3002com opens evil.com.
+    text = f"VM-UPPCLT: Bill due. Pay at https://evil{dot}com/pay"
+    result = check_message(text, kesco_registry())
+    assert result.verdict is Verdict.SCAM
+    assert [(f.kind, f.is_official) for f in result.items if f.kind is ItemKind.LINK] == [(ItemKind.LINK, False)]
+    assert check_message(f"Pay at kesco-bill{dot}in", kesco_registry()).verdict is Verdict.SCAM
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "http://3232235777/pay",  # 192.168.1.1 written as one decimal number
+        "http://0xC0A80101/pay",  # ... as one hexadecimal number
+        "http://0300.0250.1.1/pay",  # ... in octal parts
+        "http://192.168.257/pay",  # ... with the last two parts run together
+        "http://%31%39%32.168.1.1/pay",  # ... percent-encoded
+        "http://[::ffff:c0a8:101]/pay",  # an IPv6 address
+    ],
+)
+def test_it_reads_every_way_of_writing_an_ip_address_as_one(link):
+    with translation.override("en"):
+        result = check_message(f"VM-UPPCLT: pay at {link}", kesco_registry())
+    assert result.verdict is Verdict.SCAM
+    [finding] = [f for f in result.items if f.kind is ItemKind.LINK]
+    assert "IP address" in finding.reason
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://evil%2Fx.kesco.co.in/pay",  # decodes to a "/" inside the host
+        "https://ev%FFil.com/pay",  # not UTF-8 once decoded
+        "https://kesco.co.in.pay-now/bill",  # no known suffix
+        "http://localhost/pay",
+        "https://evil%zz.com/pay",
+        "https:///pay",  # the host is "pay": no suffix
+    ],
+)
+def test_a_link_whose_address_cannot_be_judged_is_never_dropped(link):
+    with translation.override("en"):
+        result = check_message(f"VM-UPPCLT: pay at {link} now", kesco_registry())
+    assert result.verdict is Verdict.SCAM
+    [finding] = [f for f in result.items if f.kind is ItemKind.LINK]
+    assert not finding.is_official
+    assert "cannot tell where this link goes" in finding.reason
 
 
 def test_it_shows_a_punycode_host_as_a_person_reads_it():
