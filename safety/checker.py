@@ -390,21 +390,23 @@ def _judge_upi(upi_id: str, registry: Registry) -> Finding:
 
 # The header an SMS shows: two letters for the operator and region, a dash, six characters,
 # sometimes a -S/-T/-P/-G suffix for the message type (VM-UPPCLT, AD-UPPCLA-S).
-_SENDER_HEADER_RE = re.compile(r"(?<![\w@.-])[A-Z]{2}-([A-Z0-9]{6})(?:-[SPTG])?(?![\w@-]|\.\w)")
+_SENDER_HEADER_RE = re.compile(r"[A-Z]{2}-([A-Z0-9]{6})(?:-[SPTG])?(?![\w@-]|\.\w)")
 _BARE_SENDER_RE = re.compile(r"(?:[a-z]{2}-)?([a-z0-9]{6})(?:-[sptg])?", re.I)
 
 
 def extract_sender_ids(text: str, *, allow_bare: bool = True) -> list[str]:
+    """The sender ID of a pasted SMS: its header at the very start, or an ID pasted alone.
+
+    An SMS app shows the header first and pastes it first. Anywhere else in a text it proves
+    nothing: anyone can type "VM-UPPCLT" into a WhatsApp message to borrow an official tick.
+    """
     text = _clean(text).strip()
     alone = _BARE_SENDER_RE.fullmatch(text) if allow_bare else None
-    # Pasted alone, a six-character ID counts in any case; inside a message only a header does.
+    # Pasted alone, a six-character ID counts in any case; with a message only a header does.
     if alone and not alone.group(1).isdigit():
         return [alone.group(1).upper()]
-    found: list[str] = []
-    for match in _SENDER_HEADER_RE.finditer(text):
-        if match.group(1) not in found and not match.group(1).isdigit():
-            found.append(match.group(1))
-    return found
+    header = _SENDER_HEADER_RE.match(text)
+    return [header.group(1)] if header and not header.group(1).isdigit() else []
 
 
 def _judge_sender(sender_id: str, registry: Registry) -> Finding:
@@ -567,8 +569,9 @@ def check_message(text: str, registry: Registry) -> CheckResult:
         text_without_links = text_without_links.replace(link.raw, " ")
     findings += [_judge_phone(number, registry) for number in extract_phones(text_without_links, registry)]
     findings += [_judge_upi(upi_id, registry) for upi_id in extract_upi_ids(text_without_links)]
-    # A bare six-letter word counts as a sender ID only when it was pasted alone, not beside a link.
-    senders = extract_sender_ids(text_without_links, allow_bare=not links)
+    # Read from the text as pasted: a header counts only at its very start. A bare six-letter word
+    # counts only when it was pasted alone, not beside a link.
+    senders = extract_sender_ids(text, allow_bare=not links)
     findings += [_judge_sender(sender_id, registry) for sender_id in senders]
     for phrase, words in find_scam_phrases(text):
         findings.append(Finding(ItemKind.PHRASE, words, False, str(phrase.reason)))

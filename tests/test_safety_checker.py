@@ -316,7 +316,7 @@ def test_the_registered_upi_id_is_official_in_any_case():
     ("text", "expected"),
     [
         ("VM-UPPCLT: Your bill is ready", ["UPPCLT"]),
-        ("From AD-UPPCLA-S", ["UPPCLA"]),
+        ("AD-UPPCLA-S\nYour bill is ready", ["UPPCLA"]),
         ("JK-KESCOB dear consumer", ["KESCOB"]),
         ("uppclt", ["UPPCLT"]),
         ("  VK-UPPCLA ", ["UPPCLA"]),
@@ -326,6 +326,29 @@ def test_the_registered_upi_id_is_official_in_any_case():
 )
 def test_it_reads_sender_ids_from_sms_headers_and_alone(text, expected):
     assert extract_sender_ids(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "From AD-UPPCLA-S",
+        "KESCO notice (VM-UPPCLT): your bill is not paid",
+        "Dear consumer,\nVM-UPPCLT: pay at once",
+        "Message from VM-UPPCLT",
+    ],
+)
+def test_a_sender_id_header_counts_only_at_the_very_start_of_the_text(text):
+    # An SMS app shows (and pastes) the header first; anywhere else anyone can have typed it, say
+    # into a WhatsApp message, to borrow an official tick.
+    assert extract_sender_ids(text) == []
+    assert check_message(text, kesco_registry()).verdict is not Verdict.OFFICIAL
+
+
+def test_a_whatsapp_message_quoting_an_official_sender_id_is_not_official():
+    text = "KESCO: as per VM-UPPCLT your bill is due. Call 1912"
+    result = check_message(text, kesco_registry())
+    assert [f.kind for f in result.items] == [ItemKind.PHONE]
+    assert check_message("Bill due, see VM-UPPCLT", kesco_registry()).verdict is Verdict.UNSURE
 
 
 def test_a_word_beside_a_link_is_not_taken_for_a_sender_id():
