@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
-from urllib.parse import parse_qs, unquote_to_bytes
+from urllib.parse import parse_qs, parse_qsl, unquote, unquote_to_bytes
 
 import idna
 import phonenumbers
@@ -138,6 +138,7 @@ class Link:
     has_userinfo: bool = False  # something@ before the host: a disguise, never official
     is_ip_address: bool = False  # however written: 192.168.1.1, 3232235777, 0xC0A80101, [::1]
     is_unreadable: bool = False  # written as a link, but no host we can judge
+    inner: tuple[Link, ...] = ()  # addresses it carries (?r=https://...), where a redirect would lead
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,9 @@ class _UrlParts:
     host: str  # decoded and mapped as a browser would look it up, no trailing dot; "" when unreadable
     has_userinfo: bool  # something@ stood before the host
     is_ip_address: bool
+    path: str
     query: str
+    fragment: str
 
 
 # Characters a browser refuses in a host name (WHATWG "forbidden domain code points").
@@ -173,10 +176,12 @@ def _url_parts(raw: str) -> _UrlParts:
     end = re.search(r"[/?#]", rest)
     authority, tail = (rest[: end.start()], rest[end.start() :]) if end else (rest, "")
     _userinfo, at, host_port = authority.rpartition("@")
-    query = tail.partition("#")[0].partition("?")[2]
+    before_fragment, _, fragment = tail.partition("#")
+    path, _, query = before_fragment.partition("?")
+    rest_parts = {"path": path, "query": query, "fragment": fragment}
     if host_port.startswith("["):  # an IPv6 address
         host, bracket, _port = host_port.partition("]")
-        return _UrlParts(host=f"{host}]" if bracket else "", has_userinfo=bool(at), is_ip_address=True, query=query)
+        return _UrlParts(host=f"{host}]" if bracket else "", has_userinfo=bool(at), is_ip_address=True, **rest_parts)
     host, _colon, port = host_port.partition(":")
     if not port.isascii() or not (port.isdigit() or port == ""):
         host = "%"  # a browser refuses a port that is not a number: nothing we can judge
@@ -188,7 +193,7 @@ def _url_parts(raw: str) -> _UrlParts:
     if _FORBIDDEN_IN_HOST.search(host):
         host = ""
     is_ip_address = bool(host) and bool(_ENDS_IN_NUMBER.search(host))
-    return _UrlParts(host=host, has_userinfo=bool(at), is_ip_address=is_ip_address, query=query)
+    return _UrlParts(host=host, has_userinfo=bool(at), is_ip_address=is_ip_address, **rest_parts)
 
 
 def _unicode_host(host: str) -> tuple[str, bool]:
@@ -205,7 +210,41 @@ def _unicode_host(host: str) -> tuple[str, bool]:
     return ".".join(labels), True
 
 
-def _link_of(raw: str) -> Link | None:
+# A link inside another, once decoded: with a scheme or starting with www. In a query or fragment
+# value also protocol-relative (?r=//evil.com); in a path, "//" is only an empty path segment.
+_INNER_LINK_RE = re.compile(r"""(?i)(?:https?:|www\.)[^\s<>"'`]+""")
+_INNER_VALUE_RE = re.compile(r"""(?i)(?:https?:|www\.|^[/\\]{2})[^\s<>"'`]+""")
+# How many times an address inside a link may have been percent-encoded, and links within links.
+_DECODE_ROUNDS = 3
+_MAX_DEPTH = 3
+
+
+def _inner_links(url: _UrlParts, depth: int) -> tuple[Link, ...]:
+    """The addresses a link carries in its path, query or fragment, decoded as a server would.
+
+    An open redirect on an official site (kesco.co.in/?r=https://evil.com) sends the consumer on to
+    the address it carries, however many times that was percent-encoded.
+    """
+    pieces = [(url.path, _INNER_LINK_RE)]
+    for part in (url.query, url.fragment):
+        for key, value in parse_qsl(part, keep_blank_values=True):
+            pieces += [(key, _INNER_VALUE_RE), (value, _INNER_VALUE_RE)]
+    links: dict[str, Link] = {}
+    for piece, pattern in pieces:
+        for _round in range(_DECODE_ROUNDS):
+            for match in pattern.finditer(piece):
+                raw = match.group(0).rstrip(_TRAILING_PUNCTUATION)
+                raw = f"https:{raw}" if raw[:1] in "/\\" else raw
+                if raw.lower() not in links and (link := _link_of(raw, depth + 1)):
+                    links[raw.lower()] = link
+            decoded = unquote(piece)
+            if decoded == piece:
+                break
+            piece = decoded
+    return tuple(links.values())
+
+
+def _link_of(raw: str, depth: int = 0) -> Link | None:
     """The link as judged, or None when it is no link at all ("e.g.", "file.txt")."""
     url = _url_parts(raw)
     # Written with http(s):, it is a link whatever follows; one we cannot read is never dropped
@@ -233,6 +272,7 @@ def _link_of(raw: str) -> Link | None:
         has_foreign_letters=foreign,
         app_id=(query.get("id") or [""])[0],
         has_userinfo=url.has_userinfo,
+        inner=_inner_links(url, depth) if depth < _MAX_DEPTH else (),
     )
 
 
@@ -256,9 +296,37 @@ def registered_domain(url_or_host: str) -> str:
 
 
 def _judge_link(link: Link, registry: Registry) -> Finding:
+    finding = _judge_link_alone(link, registry)
+    if not finding.is_official:
+        return finding
+    outside = _outside_address(link, registry)
+    if outside:
+        reason = _(
+            "This link starts at an official website but carries another address, %(address)s, "
+            "that it can send you on to. Do not open it."
+        ) % {"address": outside}
+        return Finding(ItemKind.LINK, finding.shown, False, reason)
+    return finding
+
+
+def _outside_address(link: Link, registry: Registry) -> str:
+    """The first address carried by a link, at any depth, that is not official; else ""."""
+    for inner in link.inner:
+        if not _judge_link_alone(inner, registry).is_official:
+            return inner.registered_domain or inner.host or _shortened(inner.raw, 60)
+        if deeper := _outside_address(inner, registry):
+            return deeper
+    return ""
+
+
+def _shortened(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _judge_link_alone(link: Link, registry: Registry) -> Finding:
     domain = link.registered_domain
     # The link as pasted (shortened), with the host as a person reads it when it used punycode.
-    shown = link.raw if len(link.raw) <= 80 else link.raw[:79] + "…"
+    shown = _shortened(link.raw, 80)
     if link.has_foreign_letters and link.host not in link.raw.lower():
         shown = f"{shown} ({link.host})"
     if link.has_userinfo:

@@ -184,6 +184,42 @@ def test_a_link_whose_address_cannot_be_judged_is_never_dropped(link):
     assert "cannot tell where this link goes" in finding.reason
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://kesco.co.in/?r=https://evil.com",
+        "https://kesco.co.in/login?next=https%3A%2F%2Fevil.com%2Fpay&lang=hi",
+        "https://www.kesco.co.in/out?to=https%253A%252F%252Fevil.com",  # encoded twice
+        "https://kesco.co.in/go?url=//evil.com/pay",  # protocol-relative: https://evil.com
+        "https://kesco.co.in/go?url=%2F%2Fevil.com",
+        "https://kesco.co.in/go?url=www.evil.com",
+        "https://kesco.co.in/#/redirect?to=https://evil.com",
+        "https://kesco.co.in/go/https://evil.com/pay",
+        "https://kesco.co.in/?r=https://kesco.co.in/?r=https://evil.com",
+    ],
+)
+def test_an_official_link_carrying_an_outside_address_is_not_official(link):
+    # An open redirect on the official site would send the consumer on to the address it carries.
+    with translation.override("en"):
+        result = check_message(f"VM-UPPCLT: pay at {link}", kesco_registry())
+    assert result.verdict is Verdict.SCAM
+    [finding] = [f for f in result.items if f.kind is ItemKind.LINK]
+    assert not finding.is_official
+    assert "evil.com" in finding.reason
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://kesco.co.in/pay?next=https://www.kesco.co.in/done",
+        "https://kesco.co.in/pay?next=https%3A%2F%2Fpay.kesco.co.in%2Fdone&lang=hi#top",
+        "https://play.google.com/store/apps/details?id=in.example.kesco.demo&hl=hi",
+    ],
+)
+def test_an_official_link_carrying_only_official_addresses_stays_official(link):
+    assert check_message(link, kesco_registry()).verdict is Verdict.OFFICIAL
+
+
 def test_it_shows_a_punycode_host_as_a_person_reads_it():
     [finding] = check_message("https://xn--ksco-v4d.co.in/pay", kesco_registry()).items
     assert "kеsco.co.in" in finding.shown  # decoded, with the Cyrillic е
