@@ -448,7 +448,8 @@ def extract_upi_ids(text: str) -> list[str]:
     return found
 
 
-def _judge_upi(upi_id: str, registry: Registry) -> Finding:
+def judge_upi_id(upi_id: str, registry: Registry) -> Finding:
+    """Official only when the whole ID, as given, is a registered one (compared in lower case)."""
     if upi_id in registry.upi_ids:
         return Finding(ItemKind.UPI, upi_id, True, _("An official KESCO UPI ID."), is_demo=registry.upi_ids[upi_id])
     return Finding(ItemKind.UPI, upi_id, False, _("This UPI ID is not KESCO's. Money sent to it goes to someone else."))
@@ -636,13 +637,18 @@ def check_message(text: str, registry: Registry) -> CheckResult:
     for link in links:
         text_without_links = text_without_links.replace(link.raw, " ")
     findings += [_judge_phone(number, registry) for number in extract_phones(text_without_links, registry)]
-    findings += [_judge_upi(upi_id, registry) for upi_id in extract_upi_ids(text_without_links)]
+    findings += [judge_upi_id(upi_id, registry) for upi_id in extract_upi_ids(text_without_links)]
     # Read from the text as pasted: a header counts only at its very start. A bare six-letter word
     # counts only when it was pasted alone, not beside a link.
     senders = extract_sender_ids(text, allow_bare=not links)
     findings += [_judge_sender(sender_id, registry) for sender_id in senders]
     for phrase, words in find_scam_phrases(text):
         findings.append(Finding(ItemKind.PHRASE, words, False, str(phrase.reason)))
+    return result_of(findings)
+
+
+def result_of(findings: list[Finding]) -> CheckResult:
+    """Likely a scam if anything is not official, Official if everything is, Not sure if nothing was found."""
     if any(not finding.is_official for finding in findings):
         verdict = Verdict.SCAM
     elif findings:

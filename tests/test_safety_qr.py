@@ -9,6 +9,7 @@ import segno
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import translation
 from PIL import Image
 
 from safety.checker import Registry, Verdict
@@ -57,6 +58,64 @@ def test_it_reads_a_upi_payment_code_to_the_official_payee_as_official():
     [content] = read(qr_jpeg(f"upi://pay?pa={OFFICIAL_UPI}&pn=KESCO"))
     assert content.upi.payee_upi_id == OFFICIAL_UPI
     assert content.upi.amount == ""
+    assert content.check.verdict is Verdict.OFFICIAL
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        f"upi://pay?pa={OFFICIAL_UPI}&pa=fraud@ybl&pn=KESCO",
+        f"upi://pay?pa=fraud@ybl&pa={OFFICIAL_UPI}&pn=KESCO",
+        f"upi://pay?pa={OFFICIAL_UPI}&PA=fraud@ybl",
+        f"upi://pay?pa={OFFICIAL_UPI}#&pa=fraud@ybl",
+    ],
+)
+def test_a_code_that_names_the_payee_twice_is_a_scam(code):
+    # Apps disagree on which of two payees they pay; the page could show the official one.
+    with translation.override("en"):
+        [content] = read(qr_png(code))
+    assert content.check.verdict is Verdict.SCAM
+    assert "fraud@ybl" in content.upi.payee_upi_ids
+    assert any("more than once" in f.reason for f in content.check.items)
+    assert [f.is_official for f in content.check.items if f.shown == "fraud@ybl"] == [False]
+
+
+def test_a_code_that_repeats_the_amount_is_a_scam():
+    [content] = read(qr_png(f"upi://pay?pa={OFFICIAL_UPI}&am=1&am=5000"))
+    assert content.check.verdict is Verdict.SCAM
+
+
+@pytest.mark.parametrize(
+    "payee",
+    [
+        f"{OFFICIAL_UPI}/fraud",
+        f"{OFFICIAL_UPI}.fraud",
+        f"x{OFFICIAL_UPI}",
+        f"{OFFICIAL_UPI}%00",
+        f"{OFFICIAL_UPI};pa=fraud@ybl",
+        f"{OFFICIAL_UPI} fraud@ybl",
+    ],
+)
+def test_only_the_complete_official_payee_is_official(payee):
+    [content] = read(qr_png(f"upi://pay?pa={payee}&pn=KESCO"))
+    assert content.check.verdict is Verdict.SCAM
+    assert not any(f.is_official for f in content.check.items)
+
+
+@pytest.mark.parametrize(
+    "code", ["upi://pay?pa=x@y&pn=KESCO", "upi://pay?pa=kesco&pn=KESCO", "upi://pay?pn=KESCO&am=10"]
+)
+def test_a_payee_that_is_not_in_the_registry_is_not_an_official_payee(code):
+    # However short or odd the payee (or with none at all), only the registry's UPI IDs are official.
+    [content] = read(qr_png(code))
+    assert content.check.verdict is Verdict.SCAM
+    [finding] = content.check.items
+    assert not finding.is_official
+
+
+def test_the_official_payee_is_official_in_any_case_and_with_spaces_around_it():
+    [content] = read(qr_png("upi://pay?pa=%20KESCO.Demo@ExampleUPI%20&pn=Anyone"))
+    assert content.upi.payee_upi_id == OFFICIAL_UPI
     assert content.check.verdict is Verdict.OFFICIAL
 
 
@@ -144,6 +203,16 @@ def test_the_page_shows_the_payee_and_that_it_is_not_official(client):
     assert "bijli.bill@ybl" in html
     assert "Likely a scam" in html
     assert "can only send money" in html
+
+
+@pytest.mark.django_db
+def test_the_page_shows_every_payee_a_code_names(client):
+    OfficialContact.objects.create(kind="upi", name_hi="यूपीआई", name_en="UPI", value=OFFICIAL_UPI, is_demo=False)
+    client.cookies["django_language"] = "en"
+    code = f"upi://pay?pa={OFFICIAL_UPI}&pa=fraud@ybl&pn=KESCO"
+    html = client.post("/check/qr/", {"image": upload(qr_png(code))}).content.decode()
+    assert "Likely a scam" in html
+    assert f"{OFFICIAL_UPI}, fraud@ybl" in html
 
 
 @pytest.mark.django_db
