@@ -29,10 +29,10 @@ from safety.uploads import upload_capped
 _REPORT_DONE_SESSION_KEY = "safety_report_money_lost"
 
 
-def _refused_by_limits(request: HttpRequest, rules: tuple[str, ...]) -> HttpResponse | None:
-    """Count the request under the rules: the 429 or 503 page to send instead, or None to go on."""
+def _refused_by_limits(request: HttpRequest, rules: tuple[str, ...], *, count: bool = True) -> HttpResponse | None:
+    """Count the request under the rules (or only look): the 429 or 503 page to send instead, or None."""
     try:
-        limited = limits.ip_limit_hit(request, rules)
+        limited = limits.ip_limit_hit(request, rules, count=count)
     except LimiterUnavailable:
         return limiter_unavailable(request)
     return rate_limited(request, limited) if limited else None
@@ -119,6 +119,16 @@ def _report(request: HttpRequest) -> HttpResponse:
         # From the check result page: fill the form in, store nothing until the consumer sends it.
         initial = {"message_text": request.POST.get("message_text", "")[: settings.SAFETY_MESSAGE_MAX_CHARS]}
         return render(request, "safety/report.html", {"form": ReportForm(initial=initial)})
+    # An address that has used up its reports is answered before anything it sent is decoded. Only
+    # a look here: the report is counted below, once the form has accepted it.
+    if refused := _refused_by_limits(request, limits.REPORT_RULES, count=False):
+        return refused
+    # Validating the form decodes the screenshot, and that costs the same whether or not the report
+    # is then accepted: each one is counted first, against the address's allowance for pictures.
+    screenshot = request.FILES.get("screenshot")
+    will_decode = screenshot is not None and screenshot.size > 0 and not request.safety_upload_too_large
+    if will_decode and (refused := _refused_by_limits(request, limits.IMAGE_RULES)):
+        return refused
     form = ReportForm(request.POST, request.FILES)
     if request.safety_upload_too_large:
         # The text fields arrived; only the picture was dropped. Keep what was typed.
