@@ -463,6 +463,18 @@ def test_reports_the_form_refuses_do_not_use_up_the_report_allowance(client):
     assert client.post("/report/", a_report()).status_code == 429
 
 
+def test_a_report_with_two_screenshots_saves_nothing_and_keeps_what_was_typed(client, media_root, decoded_pictures):
+    in_english(client)
+    data = {**a_report(message_text="call officer now"), "screenshot": [a_screenshot(), a_screenshot()]}
+    response = client.post("/report/", data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Please send only one picture" in html
+    assert "call officer now" in html
+    assert decoded_pictures == []
+    assert ScamReport.objects.count() == 0
+
+
 def test_screenshots_are_served_to_staff_only(client, media_root):
     from django.contrib.auth import get_user_model
 

@@ -237,3 +237,42 @@ def test_the_page_refuses_a_renamed_text_file_with_a_message_in_hindi(client):
 def test_the_page_refuses_an_oversized_upload_before_reading_it(client):
     response = client.post("/check/qr/", {"image": upload(b"\x89PNG\r\n\x1a\n" + b"\0" * 200_000)})
     assert response.status_code == 413
+
+
+@pytest.fixture
+def decoded_qr_pictures(monkeypatch) -> list[int]:
+    """Record every picture the QR page opens and decodes."""
+    import safety.views
+
+    decoded: list[int] = []
+    real_image_validate = safety.views.image_validate
+
+    def recording_image_validate(data: bytes):
+        decoded.append(len(data))
+        return real_image_validate(data)
+
+    monkeypatch.setattr(safety.views, "image_validate", recording_image_validate)
+    return decoded
+
+
+@pytest.mark.django_db
+def test_the_page_refuses_more_than_one_picture_in_a_request_without_decoding_any(client, decoded_qr_pictures):
+    client.cookies["django_language"] = "en"
+    pictures = [upload(qr_png("https://kesco.co.in")) for _ in range(3)]
+    response = client.post("/check/qr/", {"image": pictures})
+    assert response.status_code == 413
+    assert "Please send only one picture" in response.content.decode()
+    assert decoded_qr_pictures == []
+    assert len(response.wsgi_request.FILES.getlist("image")) <= 1
+
+
+@pytest.mark.django_db
+@override_settings(SAFETY_IMAGE_MAX_BYTES=5000)
+def test_many_small_file_parts_in_one_request_are_not_stored(client):
+    # Each part is under the limit; together they are far over it. Django would keep them all.
+    parts = [upload(b"\x89PNG\r\n\x1a\n" + b"\0" * 4000, name=f"part{i}.png") for i in range(20)]
+    response = client.post("/check/qr/", {"image": parts})
+    assert response.status_code == 413
+    stored = response.wsgi_request.FILES.getlist("image")
+    assert len(stored) <= 1
+    assert sum(part.size for part in stored) <= 5000
