@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import cache
-from urllib.parse import parse_qs, parse_qsl, unquote, unquote_to_bytes
+from urllib.parse import parse_qs, parse_qsl, unquote, unquote_to_bytes, urlsplit
 
 import idna
 import phonenumbers
@@ -455,6 +456,75 @@ def judge_upi_id(upi_id: str, registry: Registry) -> Finding:
     return Finding(ItemKind.UPI, upi_id, False, _("This UPI ID is not KESCO's. Money sent to it goes to someone else."))
 
 
+# --- UPI payment links (upi://pay?pa=...) -------------------------------------------------------------
+
+# A payment link as SMS, WhatsApp and QR codes carry it: tapping it opens a payment app.
+_UPI_LINK_RE = re.compile(r"""(?i)upi:[^\s<>"'`]+""")
+
+
+@dataclass(frozen=True)
+class UpiPayment:
+    payee_upi_ids: tuple[str, ...]  # every pa= in the code, each whole, trimmed, lower case
+    payee_name: str
+    amount: str  # as written in the code, e.g. "10.00"; empty when the payer types it
+    repeated: tuple[str, ...] = ()  # parameters given more than once ("pa", "am")
+
+    @property
+    def payee_upi_id(self) -> str:
+        """The payee, when the code names exactly one."""
+        return self.payee_upi_ids[0] if len(self.payee_upi_ids) == 1 else ""
+
+
+def upi_payment_parse(text: str) -> UpiPayment | None:
+    """The payees, name and amount of a upi://pay link, else None."""
+    try:
+        parts = urlsplit(text.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() != "upi" or parts.netloc.lower() != "pay":
+        return None
+    # Everything after the "?", fragment included: an app that splits on "&" alone would read a
+    # payee hidden after a "#". Names in any case: "PA" may be read as "pa".
+    pairs = [(key.strip().lower(), value) for key, value in parse_qsl(text.partition("?")[2], keep_blank_values=True)]
+    values: dict[str, list[str]] = {}
+    for key, value in pairs:
+        values.setdefault(key, []).append(value)
+    amount = (values.get("am") or [""])[0].strip()
+    try:
+        amount = str(Decimal(amount)) if amount and Decimal(amount).is_finite() else ""
+    except InvalidOperation:
+        amount = ""
+    return UpiPayment(
+        payee_upi_ids=tuple(dict.fromkeys(value.strip().lower() for value in values.get("pa", []))),
+        payee_name=(values.get("pn") or [""])[0].strip()[:100],
+        amount=amount,
+        repeated=tuple(key for key, given in values.items() if len(given) > 1),
+    )
+
+
+def upi_payment_findings(upi: UpiPayment, registry: Registry) -> list[Finding]:
+    """Judge a UPI payment link by its payee alone: the name in it is whatever its maker typed.
+
+    A payee is official only when the complete pa= value is a registered UPI ID; anything else, or
+    no payee at all, is not an official KESCO payee. A parameter given twice is a scam reason of its
+    own: apps disagree on which one they use, so the page could show one payee and the app pay another.
+    """
+    findings = []
+    if upi.repeated:
+        reason = _(
+            "This code gives %(names)s more than once. A payment app may use a different one from the one "
+            "shown. KESCO's codes never do this."
+        ) % {"names": ", ".join(upi.repeated)}
+        findings.append(Finding(ItemKind.UPI, ", ".join(f"{name}=…" for name in upi.repeated), False, reason))
+    for payee in upi.payee_upi_ids:
+        finding = judge_upi_id(payee, registry)
+        findings.append(replace(finding, shown=_shortened(payee, 80)))
+    if not upi.payee_upi_ids:
+        reason = _("This payment code names no payee UPI ID we can check.")
+        findings.append(Finding(ItemKind.UPI, "-", False, reason))
+    return findings
+
+
 # --- SMS sender IDs -------------------------------------------------------------------------------
 
 # The header an SMS shows: two letters for the operator and region, a dash, six characters,
@@ -630,10 +700,17 @@ def find_scam_phrases(text: str) -> list[tuple[ScamPhrase, str]]:
 def check_message(text: str, registry: Registry) -> CheckResult:
     """Judge what a consumer pasted. Pure: no database, no network, nothing stored."""
     findings: list[Finding] = []
-    links = extract_links(text)
+    text_without_links = _clean(text)
+    # A payment link is judged as a QR code holding it is: by its whole payee, which is then not
+    # read again as a UPI ID.
+    for match in _UPI_LINK_RE.finditer(text_without_links):
+        raw = match.group(0).rstrip(_TRAILING_PUNCTUATION)
+        if payment := upi_payment_parse(raw):
+            findings += upi_payment_findings(payment, registry)
+            text_without_links = text_without_links.replace(raw, " ")
+    links = extract_links(text_without_links)
     findings += [_judge_link(link, registry) for link in links]
     # What is inside a link (wa.me/91..., a path like /AA-00000A) is judged as part of the link.
-    text_without_links = _clean(text)
     for link in links:
         text_without_links = text_without_links.replace(link.raw, " ")
     findings += [_judge_phone(number, registry) for number in extract_phones(text_without_links, registry)]

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
-from urllib.parse import parse_qsl, urlsplit
+from dataclasses import dataclass
 
 import zxingcpp
 from django.conf import settings
@@ -19,7 +17,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from safety.checker import CheckResult, Finding, ItemKind, Registry, check_message, judge_upi_id, result_of
+from safety.checker import (
+    CheckResult,
+    Registry,
+    UpiPayment,
+    check_message,
+    result_of,
+    upi_payment_findings,
+    upi_payment_parse,
+)
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _JPEG_MAGIC = b"\xff\xd8\xff"
@@ -68,19 +74,6 @@ def image_reencode(image: Image.Image) -> tuple[bytes, str]:
 
 
 @dataclass(frozen=True)
-class UpiPayment:
-    payee_upi_ids: tuple[str, ...]  # every pa= in the code, each whole, trimmed, lower case
-    payee_name: str
-    amount: str  # as written in the code, e.g. "10.00"; empty when the payer types it
-    repeated: tuple[str, ...] = ()  # parameters given more than once ("pa", "am")
-
-    @property
-    def payee_upi_id(self) -> str:
-        """The payee, when the code names exactly one."""
-        return self.payee_upi_ids[0] if len(self.payee_upi_ids) == 1 else ""
-
-
-@dataclass(frozen=True)
 class QrContent:
     text: str
     upi: UpiPayment | None
@@ -91,63 +84,14 @@ class QrContent:
         return self.text.lower().startswith(("http://", "https://", "www."))
 
 
-def upi_payment_parse(text: str) -> UpiPayment | None:
-    """The payees, name and amount of a upi://pay link, else None."""
-    try:
-        parts = urlsplit(text.strip())
-    except ValueError:
-        return None
-    if parts.scheme.lower() != "upi" or parts.netloc.lower() != "pay":
-        return None
-    # Everything after the "?", fragment included: an app that splits on "&" alone would read a
-    # payee hidden after a "#". Names in any case: "PA" may be read as "pa".
-    pairs = [(key.strip().lower(), value) for key, value in parse_qsl(text.partition("?")[2], keep_blank_values=True)]
-    values: dict[str, list[str]] = {}
-    for key, value in pairs:
-        values.setdefault(key, []).append(value)
-    amount = (values.get("am") or [""])[0].strip()
-    try:
-        amount = str(Decimal(amount)) if amount and Decimal(amount).is_finite() else ""
-    except InvalidOperation:
-        amount = ""
-    return UpiPayment(
-        payee_upi_ids=tuple(dict.fromkeys(value.strip().lower() for value in values.get("pa", []))),
-        payee_name=(values.get("pn") or [""])[0].strip()[:100],
-        amount=amount,
-        repeated=tuple(key for key, given in values.items() if len(given) > 1),
-    )
-
-
-def upi_payment_check(upi: UpiPayment, registry: Registry) -> CheckResult:
-    """Judge a UPI payment code by its payee alone: the name in it is whatever its maker typed.
-
-    A payee is official only when the complete pa= value is a registered UPI ID; anything else, or
-    no payee at all, is not an official KESCO payee. A parameter given twice is a scam reason of its
-    own: apps disagree on which one they use, so the page could show one payee and the app pay another.
-    """
-    findings = []
-    if upi.repeated:
-        reason = _(
-            "This code gives %(names)s more than once. A payment app may use a different one from the one "
-            "shown. KESCO's codes never do this."
-        ) % {"names": ", ".join(upi.repeated)}
-        findings.append(Finding(ItemKind.UPI, ", ".join(f"{name}=…" for name in upi.repeated), False, str(reason)))
-    for payee in upi.payee_upi_ids:
-        finding = judge_upi_id(payee, registry)
-        findings.append(replace(finding, shown=payee if len(payee) <= 80 else payee[:79] + "…"))
-    if not upi.payee_upi_ids:
-        reason = _("This payment code names no payee UPI ID we can check.")
-        findings.append(Finding(ItemKind.UPI, "-", False, str(reason)))
-    return result_of(findings)
-
-
 def qr_read(image: Image.Image, registry: Registry) -> list[QrContent]:
     """Every QR code in the picture, with what it would do and a verdict."""
     grey = image.convert("L")
     contents = []
     for barcode in zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormat.QRCode)[:5]:
         text = barcode.text[: settings.SAFETY_MESSAGE_MAX_CHARS]
+        # The whole code is the payment link (a name in it may hold raw spaces): judged by its payees.
         upi = upi_payment_parse(text)
-        check = upi_payment_check(upi, registry) if upi else check_message(text, registry)
+        check = result_of(upi_payment_findings(upi, registry)) if upi else check_message(text, registry)
         contents.append(QrContent(text=text, upi=upi, check=check))
     return contents

@@ -349,6 +349,28 @@ def test_the_registered_upi_id_is_official_in_any_case():
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        f"Pay now: upi://pay?pa={OFFICIAL_UPI}/fraud&pn=KESCO",
+        f"UPPCLT pay here upi://pay?pa={OFFICIAL_UPI}&pa=fraud.x@y&pn=KESCO",
+        "upi://pay?pa=x@y&pn=KESCO",
+        "upi://pay?pn=KESCO&am=10",
+    ],
+)
+def test_a_pasted_upi_payment_link_is_judged_by_its_whole_payee_like_a_qr_code(text):
+    # The same upi://pay links that QR codes hold arrive by SMS and WhatsApp as tappable links.
+    result = check_message(text, kesco_registry())
+    assert result.verdict is Verdict.SCAM
+    assert any(f.kind is ItemKind.UPI and not f.is_official for f in result.items)
+
+
+def test_a_pasted_upi_payment_link_to_the_official_payee_is_official():
+    result = check_message(f"upi://pay?pa={OFFICIAL_UPI}&pn=Anyone&am=10.00", kesco_registry())
+    assert result.verdict is Verdict.OFFICIAL
+    assert [(f.kind, f.shown) for f in result.items] == [(ItemKind.UPI, OFFICIAL_UPI)]
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("VM-UPPCLT: Your bill is ready", ["UPPCLT"]),
