@@ -8,6 +8,7 @@ Nothing in the code is opened or followed: a web link goes to the same offline c
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -81,7 +82,8 @@ class QrContent:
 
     @property
     def is_web_link(self) -> bool:
-        return self.text.lower().startswith(("http://", "https://", "www."))
+        # As a browser reads it: http: and https: need no slashes (https:\\evil.com opens evil.com).
+        return re.match(r"(?i)(?:https?:|www\.)", self.text) is not None
 
 
 def qr_read(image: Image.Image, registry: Registry) -> list[QrContent]:

@@ -128,6 +128,14 @@ def test_it_checks_a_web_link_in_a_code_like_a_pasted_link():
     assert official.check.verdict is Verdict.OFFICIAL
 
 
+def test_a_code_holding_a_link_without_slashes_is_shown_as_a_web_link():
+    # Browsers open https:\\evil-pay.com and https:evil-pay.com like https://evil-pay.com.
+    for code in ("https:\\\\evil-pay.com/bill", "HTTPS:evil-pay.com/bill"):
+        [content] = read(qr_png(code))
+        assert content.is_web_link
+        assert content.check.verdict is Verdict.SCAM
+
+
 def test_a_picture_without_a_code_gives_no_content():
     assert read(blank_png(200, 200)) == []
 
