@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import cache
-from urllib.parse import parse_qs, parse_qsl, unquote, unquote_to_bytes, urlsplit
+from urllib.parse import parse_qs, parse_qsl, unquote, unquote_to_bytes
 
 import idna
 import phonenumbers
@@ -460,6 +460,7 @@ def judge_upi_id(upi_id: str, registry: Registry) -> Finding:
 
 # A payment link as SMS, WhatsApp and QR codes carry it: tapping it opens a payment app.
 _UPI_LINK_RE = re.compile(r"""(?i)upi:[^\s<>"'`]+""")
+_UPI_PAY_RE = re.compile(r"(?i)\s*upi:[/\\]*pay/?(?:[?#]|\s*$)")
 
 
 @dataclass(frozen=True)
@@ -476,12 +477,8 @@ class UpiPayment:
 
 
 def upi_payment_parse(text: str) -> UpiPayment | None:
-    """The payees, name and amount of a upi://pay link, else None."""
-    try:
-        parts = urlsplit(text.strip())
-    except ValueError:
-        return None
-    if parts.scheme.lower() != "upi" or parts.netloc.lower() != "pay":
+    """The payees, name and amount of a upi://pay link (any number of slashes: upi:pay too), else None."""
+    if not _UPI_PAY_RE.match(text):
         return None
     # Everything after the "?", fragment included: an app that splits on "&" alone would read a
     # payee hidden after a "#". Names in any case: "PA" may be read as "pa".
@@ -514,8 +511,9 @@ def upi_payment_findings(upi: UpiPayment, registry: Registry) -> list[Finding]:
         reason = _(
             "This code gives %(names)s more than once. A payment app may use a different one from the one "
             "shown. KESCO's codes never do this."
-        ) % {"names": ", ".join(upi.repeated)}
-        findings.append(Finding(ItemKind.UPI, ", ".join(f"{name}=…" for name in upi.repeated), False, reason))
+        ) % {"names": _shortened(", ".join(upi.repeated), 40)}
+        shown = _shortened(", ".join(f"{name}=…" for name in upi.repeated), 80)
+        findings.append(Finding(ItemKind.UPI, shown, False, reason))
     for payee in upi.payee_upi_ids:
         finding = judge_upi_id(payee, registry)
         findings.append(replace(finding, shown=_shortened(payee, 80)))

@@ -355,6 +355,8 @@ def test_the_registered_upi_id_is_official_in_any_case():
         f"UPPCLT pay here upi://pay?pa={OFFICIAL_UPI}&pa=fraud.x@y&pn=KESCO",
         "upi://pay?pa=x@y&pn=KESCO",
         "upi://pay?pn=KESCO&am=10",
+        f"upi:pay?pa={OFFICIAL_UPI}/fraud",  # however many slashes, as for web links
+        f"UPI://PAY/?pa={OFFICIAL_UPI}.fraud",
     ],
 )
 def test_a_pasted_upi_payment_link_is_judged_by_its_whole_payee_like_a_qr_code(text):
