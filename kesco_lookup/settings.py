@@ -153,7 +153,9 @@ RATE_LIMITS = {
     # the thousand, and cap the work one address can make us do.
     "safety_check_per_ip_minute": env_str("RATE_SAFETY_CHECK_PER_IP_MINUTE", "20/m"),
     "safety_check_per_ip_day": env_str("RATE_SAFETY_CHECK_PER_IP_DAY", "300/d"),
-    # Decoding an image costs far more than reading text: fewer per minute.
+    # Decoding an image costs far more than reading text: fewer per minute. The screenshots sent with
+    # reports count here too (safety.limits.IMAGE_RULES): one allowance per address for decoding
+    # pictures, whichever page sends them, so alternating pages buys no extra decoding.
     "safety_qr_per_ip_minute": env_str("RATE_SAFETY_QR_PER_IP_MINUTE", "6/m"),
     "safety_qr_per_ip_day": env_str("RATE_SAFETY_QR_PER_IP_DAY", "100/d"),
     # A victim reports one or two scams; a family or a shop on one address a few more. Beyond that

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import cache
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, unquote, unquote_to_bytes
 
 import idna
 import phonenumbers
@@ -80,6 +81,16 @@ class CheckResult:
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 
+# Full stops that browsers read as "." in a host (UTS-46): https://evil。com opens evil.com. NFKC
+# already turns the small full stop into "." and the half-width one into the ideographic one.
+_DOTS = dict.fromkeys(map(ord, "\u3002\uff61\ufe52"), ".")
+
+
+def _clean(text: str) -> str:
+    """NFKC, no invisible characters, and every kind of full stop a browser takes for a dot as "."."""
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_DOTS)
+
+
 def normalise_text(text: str) -> str:
     """NFKC (full-width letters become plain), no invisible characters, lower case, single spaces."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
@@ -104,12 +115,13 @@ SHORTENERS = frozenset(
 # Words a fraudster borrows to make a domain look like ours.
 _BRAND_WORDS = ("kesco", "uppcl", "bijli", "vidyut", "kanpur", "electricity")
 
-# A link: with a scheme, starting with www., or a bare host name ending in a letters-only suffix.
+# A link: with a scheme (browsers need no slashes after http: or https:, and take "\\" for "/"),
+# starting with www., or a bare host name ending in a letters-only suffix.
 # \w also matches Devanagari and Cyrillic letters, so look-alike hosts are caught too. The start
 # of a UPI ID or e-mail address (name.ac.in@ybl) is not a link.
 _LINK_RE = re.compile(
     r"""(?ix)
-    (?:https?://|www\.)[^\s<>"'`]+
+    (?:https?:|www\.)[^\s<>"'`]+
     | (?<![@\w.-])(?:[\w-]+\.)+(?:[a-z]{2,24}|xn--[a-z0-9-]{2,30})(?![\w@-]|\.[\w.-]*@)(?:/[^\s<>"'`]*)?
     """
 )
@@ -124,15 +136,65 @@ class Link:
     subdomain: str
     has_foreign_letters: bool  # non-ASCII letters or punycode in the host
     app_id: str  # the ?id= of a store link, else ""
+    has_userinfo: bool = False  # something@ before the host: a disguise, never official
+    is_ip_address: bool = False  # however written: 192.168.1.1, 3232235777, 0xC0A80101, [::1]
+    is_unreadable: bool = False  # written as a link, but no host we can judge
+    inner: tuple[Link, ...] = ()  # addresses it carries (?r=https://...), where a redirect would lead
 
 
-def _host_of(raw: str) -> str:
-    with_scheme = raw if re.match(r"(?i)^[a-z][a-z0-9+.-]*://", raw) else f"http://{raw}"
+@dataclass(frozen=True)
+class _UrlParts:
+    host: str  # decoded and mapped as a browser would look it up, no trailing dot; "" when unreadable
+    has_userinfo: bool  # something@ stood before the host
+    is_ip_address: bool
+    path: str
+    query: str
+    fragment: str
+
+
+# Characters a browser refuses in a host name (WHATWG "forbidden domain code points").
+_FORBIDDEN_IN_HOST = re.compile(r"[\x00-\x20#%/:<>?@\[\\\]^|\x7f]")
+# A browser takes a host whose last label is a number (decimal, or hexadecimal with 0x) for an IPv4
+# address, however few parts it has: 3232235777, 0xC0A80101 and 192.168.257 are all 192.168.1.1.
+_ENDS_IN_NUMBER = re.compile(r"(?:^|\.)(?:[0-9]+|0x[0-9a-f]*)$")
+
+
+# A scheme, as a browser takes it: http: and https: need no slashes after them.
+_SCHEME_RE = re.compile(r"(?i)^(?:https?:|[a-z][a-z0-9+.-]*://)")
+
+
+def _url_parts(raw: str) -> _UrlParts:
+    """A link's host as a browser finds it (the WHATWG URL rules for http and https), not as urlsplit does.
+
+    The two disagree exactly where fraudsters hide things: a browser reads "\\" as "/" (in
+    kesco-pay.in\\@kesco.co.in the host is kesco-pay.in), takes the user name up to the last "@",
+    percent-decodes the host (evil.c%6fm is evil.com), maps it by UTS-46 (full-width letters, odd full
+    stops, capitals) and reads any host ending in a number as an IP address. A link without a scheme
+    is read as http. A host a browser would refuse comes back as "".
+    """
+    scheme = _SCHEME_RE.match(raw)
+    rest = (raw[scheme.end() :] if scheme else raw).replace("\\", "/").lstrip("/")
+    end = re.search(r"[/?#]", rest)
+    authority, tail = (rest[: end.start()], rest[end.start() :]) if end else (rest, "")
+    _userinfo, at, host_port = authority.rpartition("@")
+    before_fragment, _, fragment = tail.partition("#")
+    path, _, query = before_fragment.partition("?")
+    rest_parts = {"path": path, "query": query, "fragment": fragment}
+    if host_port.startswith("["):  # an IPv6 address
+        host, bracket, _port = host_port.partition("]")
+        return _UrlParts(host=f"{host}]" if bracket else "", has_userinfo=bool(at), is_ip_address=True, **rest_parts)
+    host, _colon, port = host_port.partition(":")
+    if not port.isascii() or not (port.isdigit() or port == ""):
+        host = "%"  # a browser refuses a port that is not a number: nothing we can judge
     try:
-        host = urlsplit(with_scheme).hostname or ""
-    except ValueError:
-        return ""
-    return host.rstrip(".").lower()
+        host = unquote_to_bytes(host).decode("utf-8")
+        host = idna.uts46_remap(host, std3_rules=False, transitional=False).rstrip(".")
+    except (UnicodeError, idna.IDNAError, ValueError):
+        host = ""
+    if _FORBIDDEN_IN_HOST.search(host):
+        host = ""
+    is_ip_address = bool(host) and bool(_ENDS_IN_NUMBER.search(host))
+    return _UrlParts(host=host, has_userinfo=bool(at), is_ip_address=is_ip_address, **rest_parts)
 
 
 def _unicode_host(host: str) -> tuple[str, bool]:
@@ -149,52 +211,136 @@ def _unicode_host(host: str) -> tuple[str, bool]:
     return ".".join(labels), True
 
 
+# A link inside another, once decoded: with a scheme or starting with www. In a query or fragment
+# value also protocol-relative (?r=//evil.com); in a path, "//" is only an empty path segment.
+_INNER_LINK_RE = re.compile(r"""(?i)(?:https?:|www\.)[^\s<>"'`]+""")
+_INNER_VALUE_RE = re.compile(r"""(?i)(?:https?:|www\.|^[/\\]{2})[^\s<>"'`]+""")
+# How many times an address inside a link may have been percent-encoded, and links within links.
+_DECODE_ROUNDS = 3
+_MAX_DEPTH = 3
+
+
+def _inner_links(url: _UrlParts, depth: int) -> tuple[Link, ...]:
+    """The addresses a link carries in its path, query or fragment, decoded as a server would.
+
+    An open redirect on an official site (kesco.co.in/?r=https://evil.com) sends the consumer on to
+    the address it carries, however many times that was percent-encoded.
+    """
+    pieces = [(url.path, _INNER_LINK_RE)]
+    for part in (url.query, url.fragment):
+        for key, value in parse_qsl(part, keep_blank_values=True):
+            pieces += [(key, _INNER_VALUE_RE), (value, _INNER_VALUE_RE)]
+    links: dict[str, Link] = {}
+    for piece, pattern in pieces:
+        for _round in range(_DECODE_ROUNDS):
+            for match in pattern.finditer(piece):
+                raw = match.group(0).rstrip(_TRAILING_PUNCTUATION)
+                raw = f"https:{raw}" if raw[:1] in "/\\" else raw
+                if raw.lower() not in links and (link := _link_of(raw, depth + 1)):
+                    links[raw.lower()] = link
+            decoded = unquote(piece)
+            if decoded == piece:
+                break
+            piece = decoded
+    return tuple(links.values())
+
+
+def _link_of(raw: str, depth: int = 0) -> Link | None:
+    """The link as judged, or None when it is no link at all ("e.g.", "file.txt")."""
+    url = _url_parts(raw)
+    # Written with http(s):, it is a link whatever follows; one we cannot read is never dropped
+    # silently, or an odd address would slip a fraudster's link past the checker.
+    written_as_link = bool(re.match(r"(?i)https?:", raw))
+    bare = {"raw": raw, "host": url.host, "registered_domain": "", "subdomain": "", "app_id": ""}
+    if url.is_ip_address:
+        return Link(**bare, has_foreign_letters=False, has_userinfo=url.has_userinfo, is_ip_address=True)
+    readable_host, foreign = _unicode_host(url.host)
+    try:
+        ascii_host = idna.encode(readable_host, uts46=True).decode() if foreign else url.host
+    except idna.IDNAError:
+        ascii_host = url.host
+    parts = _EXTRACT(ascii_host) if url.host else None
+    if not parts or not parts.top_domain_under_public_suffix:
+        if not written_as_link:
+            return None  # "e.g.", "file.txt" or a bare suffix ("co.in"): no domain, not a link
+        return Link(**bare, has_foreign_letters=foreign, has_userinfo=url.has_userinfo, is_unreadable=True)
+    query = parse_qs(url.query)
+    return Link(
+        raw=raw,
+        host=readable_host,
+        registered_domain=parts.top_domain_under_public_suffix,
+        subdomain=parts.subdomain.lower(),
+        has_foreign_letters=foreign,
+        app_id=(query.get("id") or [""])[0],
+        has_userinfo=url.has_userinfo,
+        inner=_inner_links(url, depth) if depth < _MAX_DEPTH else (),
+    )
+
+
 def extract_links(text: str) -> list[Link]:
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     links: list[Link] = []
     seen: set[str] = set()
-    for match in _LINK_RE.finditer(text):
+    for match in _LINK_RE.finditer(_clean(text)):
         raw = match.group(0).rstrip(_TRAILING_PUNCTUATION)
-        host = _host_of(raw)
-        if not host or "." not in host:
+        if raw.lower() in seen:
             continue
-        readable_host, foreign = _unicode_host(host)
-        try:
-            ascii_host = idna.encode(readable_host, uts46=True).decode() if foreign else host
-        except idna.IDNAError:
-            ascii_host = host
-        parts = _EXTRACT(ascii_host)
-        if not parts.suffix and not re.fullmatch(r"[\d.]+", host):
-            continue  # "e.g." or "file.txt": not a real domain suffix, not a link
-        key = raw.lower()
-        if key in seen:
-            continue
-        seen.add(key)
-        query = parse_qs(urlsplit(raw if "://" in raw else f"http://{raw}").query)
-        links.append(
-            Link(
-                raw=raw,
-                host=readable_host,
-                registered_domain=parts.top_domain_under_public_suffix or "",
-                subdomain=parts.subdomain.lower(),
-                has_foreign_letters=foreign,
-                app_id=(query.get("id") or [""])[0],
-            )
-        )
+        link = _link_of(raw)
+        if link:
+            seen.add(raw.lower())
+            links.append(link)
     return links
 
 
 def registered_domain(url_or_host: str) -> str:
     """kesco.co.in for https://www.kesco.co.in/pay; empty when it has none."""
-    return _EXTRACT(_host_of(url_or_host.strip())).top_domain_under_public_suffix or ""
+    return _EXTRACT(_url_parts(url_or_host.strip()).host).top_domain_under_public_suffix or ""
 
 
 def _judge_link(link: Link, registry: Registry) -> Finding:
+    finding = _judge_link_alone(link, registry)
+    if not finding.is_official:
+        return finding
+    outside = _outside_address(link, registry)
+    if outside:
+        reason = _(
+            "This link starts at an official website but carries another address, %(address)s, "
+            "that it can send you on to. Do not open it."
+        ) % {"address": outside}
+        return Finding(ItemKind.LINK, finding.shown, False, reason)
+    return finding
+
+
+def _outside_address(link: Link, registry: Registry) -> str:
+    """The first address carried by a link, at any depth, that is not official; else ""."""
+    for inner in link.inner:
+        if not _judge_link_alone(inner, registry).is_official:
+            return inner.registered_domain or inner.host or _shortened(inner.raw, 60)
+        if deeper := _outside_address(inner, registry):
+            return deeper
+    return ""
+
+
+def _shortened(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _judge_link_alone(link: Link, registry: Registry) -> Finding:
     domain = link.registered_domain
     # The link as pasted (shortened), with the host as a person reads it when it used punycode.
-    shown = link.raw if len(link.raw) <= 80 else link.raw[:79] + "…"
+    shown = _shortened(link.raw, 80)
     if link.has_foreign_letters and link.host not in link.raw.lower():
         shown = f"{shown} ({link.host})"
+    if link.has_userinfo:
+        # Browsers skip what stands before the "@"; other apps may not, and people read it as the
+        # address. Whichever way it is read, KESCO never sends such a link.
+        reason = _("This link hides where it really goes behind an “@” in its address. KESCO's links never have one.")
+        return Finding(ItemKind.LINK, shown, False, reason)
+    if link.is_unreadable:
+        reason = _(
+            "We cannot tell where this link goes: its address is written in an unusual way. "
+            "KESCO's links are plain addresses. Do not open it."
+        )
+        return Finding(ItemKind.LINK, shown, False, reason)
     if link.app_id and (link.host, link.app_id) in registry.apps:
         return Finding(
             ItemKind.LINK, f"{shown} ({link.app_id})", True, _("The official app's store page."),
@@ -210,7 +356,7 @@ def _judge_link(link: Link, registry: Registry) -> Finding:
     if domain in SHORTENERS or link.host in SHORTENERS:
         reason = _("A shortened link: we cannot see where it goes, and we never open it. KESCO does not send these.")
         return Finding(ItemKind.LINK, shown, False, reason)
-    if not domain:
+    if link.is_ip_address or not domain:
         reason = _("A link to a bare number address (IP address), not to an official website.")
         return Finding(ItemKind.LINK, shown, False, reason)
     official_in_subdomain = any(
@@ -259,7 +405,7 @@ def normalise_phone(raw: str) -> str:
 
 def extract_phones(text: str, registry: Registry) -> list[str]:
     """Every phone number in the text, as E.164 or as an official short code."""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = _clean(text)
     found: list[str] = []
     for match in phonenumbers.PhoneNumberMatcher(text, "IN"):
         raw = match.raw_string.strip()
@@ -294,7 +440,7 @@ _UPI_RE = re.compile(r"(?<![\w.@-])([a-z0-9][a-z0-9._-]{1,255}@[a-z][a-z0-9]{1,6
 
 
 def extract_upi_ids(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = _clean(text)
     found: list[str] = []
     for match in _UPI_RE.finditer(text):
         upi_id = match.group(1).lower()
@@ -303,31 +449,101 @@ def extract_upi_ids(text: str) -> list[str]:
     return found
 
 
-def _judge_upi(upi_id: str, registry: Registry) -> Finding:
+def judge_upi_id(upi_id: str, registry: Registry) -> Finding:
+    """Official only when the whole ID, as given, is a registered one (compared in lower case)."""
     if upi_id in registry.upi_ids:
         return Finding(ItemKind.UPI, upi_id, True, _("An official KESCO UPI ID."), is_demo=registry.upi_ids[upi_id])
     return Finding(ItemKind.UPI, upi_id, False, _("This UPI ID is not KESCO's. Money sent to it goes to someone else."))
+
+
+# --- UPI payment links (upi://pay?pa=...) -------------------------------------------------------------
+
+# A payment link as SMS, WhatsApp and QR codes carry it: tapping it opens a payment app.
+_UPI_LINK_RE = re.compile(r"""(?i)upi:[^\s<>"'`]+""")
+_UPI_PAY_RE = re.compile(r"(?i)\s*upi:[/\\]*pay/?(?:[?#]|\s*$)")
+
+
+@dataclass(frozen=True)
+class UpiPayment:
+    payee_upi_ids: tuple[str, ...]  # every pa= in the code, each whole, trimmed, lower case
+    payee_name: str
+    amount: str  # as written in the code, e.g. "10.00"; empty when the payer types it
+    repeated: tuple[str, ...] = ()  # parameters given more than once ("pa", "am")
+
+    @property
+    def payee_upi_id(self) -> str:
+        """The payee, when the code names exactly one."""
+        return self.payee_upi_ids[0] if len(self.payee_upi_ids) == 1 else ""
+
+
+def upi_payment_parse(text: str) -> UpiPayment | None:
+    """The payees, name and amount of a upi://pay link (any number of slashes: upi:pay too), else None."""
+    if not _UPI_PAY_RE.match(text):
+        return None
+    # Everything after the "?", fragment included: an app that splits on "&" alone would read a
+    # payee hidden after a "#". Names in any case: "PA" may be read as "pa".
+    pairs = [(key.strip().lower(), value) for key, value in parse_qsl(text.partition("?")[2], keep_blank_values=True)]
+    values: dict[str, list[str]] = {}
+    for key, value in pairs:
+        values.setdefault(key, []).append(value)
+    amount = (values.get("am") or [""])[0].strip()
+    try:
+        amount = str(Decimal(amount)) if amount and Decimal(amount).is_finite() else ""
+    except InvalidOperation:
+        amount = ""
+    return UpiPayment(
+        payee_upi_ids=tuple(dict.fromkeys(value.strip().lower() for value in values.get("pa", []))),
+        payee_name=(values.get("pn") or [""])[0].strip()[:100],
+        amount=amount,
+        repeated=tuple(key for key, given in values.items() if len(given) > 1),
+    )
+
+
+def upi_payment_findings(upi: UpiPayment, registry: Registry) -> list[Finding]:
+    """Judge a UPI payment link by its payee alone: the name in it is whatever its maker typed.
+
+    A payee is official only when the complete pa= value is a registered UPI ID; anything else, or
+    no payee at all, is not an official KESCO payee. A parameter given twice is a scam reason of its
+    own: apps disagree on which one they use, so the page could show one payee and the app pay another.
+    """
+    findings = []
+    if upi.repeated:
+        reason = _(
+            "This code gives %(names)s more than once. A payment app may use a different one from the one "
+            "shown. KESCO's codes never do this."
+        ) % {"names": _shortened(", ".join(upi.repeated), 40)}
+        shown = _shortened(", ".join(f"{name}=…" for name in upi.repeated), 80)
+        findings.append(Finding(ItemKind.UPI, shown, False, reason))
+    for payee in upi.payee_upi_ids:
+        finding = judge_upi_id(payee, registry)
+        findings.append(replace(finding, shown=_shortened(payee, 80)))
+    if not upi.payee_upi_ids:
+        reason = _("This payment code names no payee UPI ID we can check.")
+        findings.append(Finding(ItemKind.UPI, "-", False, reason))
+    return findings
 
 
 # --- SMS sender IDs -------------------------------------------------------------------------------
 
 # The header an SMS shows: two letters for the operator and region, a dash, six characters,
 # sometimes a -S/-T/-P/-G suffix for the message type (VM-UPPCLT, AD-UPPCLA-S).
-_SENDER_HEADER_RE = re.compile(r"(?<![\w@.-])[A-Z]{2}-([A-Z0-9]{6})(?:-[SPTG])?(?![\w@-]|\.\w)")
+_SENDER_HEADER_RE = re.compile(r"[A-Z]{2}-([A-Z0-9]{6})(?:-[SPTG])?(?![\w@-]|\.\w)")
 _BARE_SENDER_RE = re.compile(r"(?:[a-z]{2}-)?([a-z0-9]{6})(?:-[sptg])?", re.I)
 
 
 def extract_sender_ids(text: str, *, allow_bare: bool = True) -> list[str]:
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).strip()
+    """The sender ID of a pasted SMS: its header at the very start, or an ID pasted alone.
+
+    An SMS app shows the header first and pastes it first. Anywhere else in a text it proves
+    nothing: anyone can type "VM-UPPCLT" into a WhatsApp message to borrow an official tick.
+    """
+    text = _clean(text).strip()
     alone = _BARE_SENDER_RE.fullmatch(text) if allow_bare else None
-    # Pasted alone, a six-character ID counts in any case; inside a message only a header does.
+    # Pasted alone, a six-character ID counts in any case; with a message only a header does.
     if alone and not alone.group(1).isdigit():
         return [alone.group(1).upper()]
-    found: list[str] = []
-    for match in _SENDER_HEADER_RE.finditer(text):
-        if match.group(1) not in found and not match.group(1).isdigit():
-            found.append(match.group(1))
-    return found
+    header = _SENDER_HEADER_RE.match(text)
+    return [header.group(1)] if header and not header.group(1).isdigit() else []
 
 
 def _judge_sender(sender_id: str, registry: Registry) -> Finding:
@@ -482,19 +698,32 @@ def find_scam_phrases(text: str) -> list[tuple[ScamPhrase, str]]:
 def check_message(text: str, registry: Registry) -> CheckResult:
     """Judge what a consumer pasted. Pure: no database, no network, nothing stored."""
     findings: list[Finding] = []
-    links = extract_links(text)
+    text_without_links = _clean(text)
+    # A payment link is judged as a QR code holding it is: by its whole payee, which is then not
+    # read again as a UPI ID.
+    for match in _UPI_LINK_RE.finditer(text_without_links):
+        raw = match.group(0).rstrip(_TRAILING_PUNCTUATION)
+        if payment := upi_payment_parse(raw):
+            findings += upi_payment_findings(payment, registry)
+            text_without_links = text_without_links.replace(raw, " ")
+    links = extract_links(text_without_links)
     findings += [_judge_link(link, registry) for link in links]
     # What is inside a link (wa.me/91..., a path like /AA-00000A) is judged as part of the link.
-    text_without_links = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     for link in links:
         text_without_links = text_without_links.replace(link.raw, " ")
     findings += [_judge_phone(number, registry) for number in extract_phones(text_without_links, registry)]
-    findings += [_judge_upi(upi_id, registry) for upi_id in extract_upi_ids(text_without_links)]
-    # A bare six-letter word counts as a sender ID only when it was pasted alone, not beside a link.
-    senders = extract_sender_ids(text_without_links, allow_bare=not links)
+    findings += [judge_upi_id(upi_id, registry) for upi_id in extract_upi_ids(text_without_links)]
+    # Read from the text as pasted: a header counts only at its very start. A bare six-letter word
+    # counts only when it was pasted alone, not beside a link.
+    senders = extract_sender_ids(text, allow_bare=not links)
     findings += [_judge_sender(sender_id, registry) for sender_id in senders]
     for phrase, words in find_scam_phrases(text):
         findings.append(Finding(ItemKind.PHRASE, words, False, str(phrase.reason)))
+    return result_of(findings)
+
+
+def result_of(findings: list[Finding]) -> CheckResult:
+    """Likely a scam if anything is not official, Official if everything is, Not sure if nothing was found."""
     if any(not finding.is_official for finding in findings):
         verdict = Verdict.SCAM
     elif findings:

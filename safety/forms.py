@@ -13,6 +13,21 @@ from safety.checker import normalise_phone
 from safety.models import ScamReport
 from safety.qr import image_reencode, image_validate
 
+# Every message a field can show is our own, translated: Django's defaults are English (or patchy
+# Hindi) on Hindi pages, and some echo what was typed ("zzz is not one of the available choices").
+# tests/test_safety_translations.py fails when a field can still show one of Django's.
+_TEXT_ERRORS = {
+    # Django refuses text with NUL characters (ProhibitNullCharactersValidator).
+    "null_characters_not_allowed": _("This text has characters we cannot accept. Please type or paste it again."),
+}
+_CHOICE_ERRORS = {"invalid_choice": _("Please choose one of the options shown.")}
+_PICTURE_ERRORS = {
+    "invalid": _("No picture arrived. Please choose the picture again."),
+    "missing": _("No picture arrived. Please choose the picture again."),
+    "empty": _("This file is empty. Please choose another picture."),
+    "contradiction": _("Please either choose a picture or remove it, not both."),
+}
+
 
 class _SafetyForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
@@ -29,6 +44,7 @@ class CheckForm(_SafetyForm):
         strip=True,
         widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off", "spellcheck": "false"}),
         error_messages={
+            **_TEXT_ERRORS,
             "required": _("Please paste the message or the number you want to check."),
             "max_length": _("This is too long. Please paste at most %(limit_value)d characters."),
         },
@@ -40,10 +56,7 @@ class QrForm(_SafetyForm):
         label=_("Photo or screenshot of the QR code"),
         help_text=_("PNG or JPEG, up to 2 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
-        error_messages={
-            "required": _("Please choose a picture of the QR code."),
-            "empty": _("This file is empty. Please choose another picture."),
-        },
+        error_messages={**_PICTURE_ERRORS, "required": _("Please choose a picture of the QR code.")},
     )
 
 
@@ -67,7 +80,7 @@ class ReportForm(_SafetyForm):
         label=_("How did they contact you?"),
         choices=ScamReport.Channel.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Please choose how they contacted you.")},
+        error_messages={**_CHOICE_ERRORS, "required": _("Please choose how they contacted you.")},
     )
     suspect = forms.CharField(
         label=_("Their phone number or SMS sender ID"),
@@ -75,14 +88,17 @@ class ReportForm(_SafetyForm):
         max_length=60,
         help_text=_("For example 98765 43210 or VM-ABCDEF."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-        error_messages={"max_length": _("This is too long for a number or a sender ID.")},
+        error_messages={**_TEXT_ERRORS, "max_length": _("This is too long for a number or a sender ID.")},
     )
     message_text = forms.CharField(
         label=_("What did the message say? (optional)"),
         required=False,
         max_length=settings.SAFETY_MESSAGE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off"}),
-        error_messages={"max_length": _("This is too long. Please paste at most %(limit_value)d characters.")},
+        error_messages={
+            **_TEXT_ERRORS,
+            "max_length": _("This is too long. Please paste at most %(limit_value)d characters."),
+        },
     )
     contacted_on = forms.DateField(
         label=_("When did it happen? (optional)"),
@@ -95,14 +111,17 @@ class ReportForm(_SafetyForm):
         choices=(("no", _("No")), ("yes", _("Yes"))),
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": _("Please tell us whether you lost money.")},
+        error_messages={**_CHOICE_ERRORS, "required": _("Please tell us whether you lost money.")},
     )
     contact = forms.CharField(
         label=_("Your phone number or e-mail, if you want us to contact you (optional)"),
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "tel"}),
-        error_messages={"max_length": _("This is too long for a phone number or an e-mail address.")},
+        error_messages={
+            **_TEXT_ERRORS,
+            "max_length": _("This is too long for a phone number or an e-mail address."),
+        },
     )
 
     screenshot = forms.FileField(
@@ -110,7 +129,7 @@ class ReportForm(_SafetyForm):
         required=False,
         help_text=_("PNG or JPEG, up to 2 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
-        error_messages={"empty": _("This file is empty. Please choose another picture.")},
+        error_messages=_PICTURE_ERRORS,
     )
 
     def clean_screenshot(self) -> ContentFile | None:

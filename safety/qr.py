@@ -8,10 +8,9 @@ Nothing in the code is opened or followed: a web link goes to the same offline c
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from urllib.parse import parse_qs, urlsplit
 
 import zxingcpp
 from django.conf import settings
@@ -19,7 +18,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from safety.checker import CheckResult, Registry, check_message
+from safety.checker import (
+    CheckResult,
+    Registry,
+    UpiPayment,
+    check_message,
+    result_of,
+    upi_payment_findings,
+    upi_payment_parse,
+)
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _JPEG_MAGIC = b"\xff\xd8\xff"
@@ -68,13 +75,6 @@ def image_reencode(image: Image.Image) -> tuple[bytes, str]:
 
 
 @dataclass(frozen=True)
-class UpiPayment:
-    payee_upi_id: str
-    payee_name: str
-    amount: str  # as written in the code, e.g. "10.00"; empty when the payer types it
-
-
-@dataclass(frozen=True)
 class QrContent:
     text: str
     upi: UpiPayment | None
@@ -82,28 +82,8 @@ class QrContent:
 
     @property
     def is_web_link(self) -> bool:
-        return self.text.lower().startswith(("http://", "https://", "www."))
-
-
-def upi_payment_parse(text: str) -> UpiPayment | None:
-    """The payee, name and amount of a upi://pay link, else None."""
-    try:
-        parts = urlsplit(text.strip())
-    except ValueError:
-        return None
-    if parts.scheme.lower() != "upi" or parts.netloc.lower() != "pay":
-        return None
-    query = parse_qs(parts.query)
-    amount = (query.get("am") or [""])[0].strip()
-    try:
-        amount = str(Decimal(amount)) if amount and Decimal(amount).is_finite() else ""
-    except InvalidOperation:
-        amount = ""
-    return UpiPayment(
-        payee_upi_id=(query.get("pa") or [""])[0].strip().lower(),
-        payee_name=(query.get("pn") or [""])[0].strip()[:100],
-        amount=amount,
-    )
+        # As a browser reads it: http: and https: need no slashes (https:\\evil.com opens evil.com).
+        return re.match(r"(?i)(?:https?:|www\.)", self.text) is not None
 
 
 def qr_read(image: Image.Image, registry: Registry) -> list[QrContent]:
@@ -112,8 +92,8 @@ def qr_read(image: Image.Image, registry: Registry) -> list[QrContent]:
     contents = []
     for barcode in zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormat.QRCode)[:5]:
         text = barcode.text[: settings.SAFETY_MESSAGE_MAX_CHARS]
+        # The whole code is the payment link (a name in it may hold raw spaces): judged by its payees.
         upi = upi_payment_parse(text)
-        # For a UPI link only the payee matters; the name in it is whatever the fraudster typed.
-        check = check_message(upi.payee_upi_id if upi and "@" in upi.payee_upi_id else text, registry)
+        check = result_of(upi_payment_findings(upi, registry)) if upi else check_message(text, registry)
         contents.append(QrContent(text=text, upi=upi, check=check))
     return contents

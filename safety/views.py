@@ -24,15 +24,15 @@ from safety.forms import CheckForm, QrForm, ReportForm
 from safety.qr import image_validate, qr_read
 from safety.selectors import genuine_messages_list, official_registry_get, payment_channels_list
 from safety.services import scam_report_create
-from safety.uploads import upload_capped
+from safety.uploads import upload_capped, upload_refused
 
 _REPORT_DONE_SESSION_KEY = "safety_report_money_lost"
 
 
-def _refused_by_limits(request: HttpRequest, rules: tuple[str, ...]) -> HttpResponse | None:
-    """Count the request under the rules: the 429 or 503 page to send instead, or None to go on."""
+def _refused_by_limits(request: HttpRequest, rules: tuple[str, ...], *, count: bool = True) -> HttpResponse | None:
+    """Count the request under the rules (or only look): the 429 or 503 page to send instead, or None."""
     try:
-        limited = limits.ip_limit_hit(request, rules)
+        limited = limits.ip_limit_hit(request, rules, count=count)
     except LimiterUnavailable:
         return limiter_unavailable(request)
     return rate_limited(request, limited) if limited else None
@@ -80,10 +80,10 @@ def _check_qr(request: HttpRequest) -> HttpResponse:
         return render(request, "safety/qr.html", {"form": QrForm()})
     if refused := _refused_by_limits(request, limits.QR_RULES):
         return refused
-    form = QrForm(request.POST, request.FILES)
-    if request.safety_upload_too_large:
-        context = {"form": QrForm(), "page_error": _image_too_large_message()}
+    if upload_refused(request):
+        context = {"form": QrForm(), "page_error": _upload_refused_message(request)}
         return render(request, "safety/qr.html", context, status=413)
+    form = QrForm(request.POST, request.FILES)
     image = None
     if form.is_valid():
         try:
@@ -97,7 +97,9 @@ def _check_qr(request: HttpRequest) -> HttpResponse:
     return render(request, "safety/qr_result.html", context)
 
 
-def _image_too_large_message() -> str:
+def _upload_refused_message(request: HttpRequest) -> str:
+    if request.safety_upload_too_many:
+        return _("Please send only one picture.")
     return _("The picture is too large. Please send one under %(megabytes)s MB (a screenshot is enough).") % {
         "megabytes": settings.SAFETY_IMAGE_MAX_BYTES // (1024 * 1024)
     }
@@ -119,11 +121,22 @@ def _report(request: HttpRequest) -> HttpResponse:
         # From the check result page: fill the form in, store nothing until the consumer sends it.
         initial = {"message_text": request.POST.get("message_text", "")[: settings.SAFETY_MESSAGE_MAX_CHARS]}
         return render(request, "safety/report.html", {"form": ReportForm(initial=initial)})
-    form = ReportForm(request.POST, request.FILES)
-    if request.safety_upload_too_large:
+    # An address that has used up its reports is answered before anything it sent is decoded. Only
+    # a look here: the report is counted below, once the form has accepted it.
+    if refused := _refused_by_limits(request, limits.REPORT_RULES, count=False):
+        return refused
+    # Validating the form decodes the screenshot, and that costs the same whether or not the report
+    # is then accepted: each one is counted first, against the address's allowance for pictures.
+    # A refused upload is not read at all (its files may already be closed).
+    files = None if upload_refused(request) else request.FILES
+    screenshot = files.get("screenshot") if files else None
+    if screenshot and screenshot.size and (refused := _refused_by_limits(request, limits.IMAGE_RULES)):
+        return refused
+    form = ReportForm(request.POST, files)
+    if upload_refused(request):
         # The text fields arrived; only the picture was dropped. Keep what was typed.
         form.is_valid()
-        form.add_error("screenshot", ValidationError(_image_too_large_message()))
+        form.add_error("screenshot", ValidationError(_upload_refused_message(request)))
     if not form.is_valid():
         return render(request, "safety/report.html", {"form": form})
     # Counted only for reports that would be saved: a typo does not use up the allowance.

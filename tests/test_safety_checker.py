@@ -93,6 +93,133 @@ def test_an_official_name_before_an_at_sign_does_not_make_a_link_official():
     assert finding.shown.startswith("https://kesco.co.in@evil-pay.com")
 
 
+@pytest.mark.parametrize(
+    ("link", "host"),
+    [
+        # Browsers (WHATWG URL) read "\\" as "/" in http(s) links: the host ends before it.
+        ("https://kesco-pay.in\\@kesco.co.in/pay", "kesco-pay.in"),
+        ("https://evil-pay.com\\kesco.co.in", "evil-pay.com"),
+        # A host written with percent escapes is decoded by the browser before it is looked up.
+        ("https://evil.c%6fm/pay", "evil.com"),
+        ("https://k%65sco-bill.in/", "kesco-bill.in"),
+        # No slashes, or backslashes, after https: are still a link to the host that follows.
+        ("https:evil-pay.com/kesco.co.in", "evil-pay.com"),
+        ("https:\\\\evil-pay.com", "evil-pay.com"),
+    ],
+)
+def test_it_reads_the_host_of_a_link_the_way_a_browser_does(link, host):
+    [found] = extract_links(link)
+    assert found.host == host
+    assert check_message(link, kesco_registry()).verdict is Verdict.SCAM
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://evil.com;@kesco.co.in",
+        "https://evil.com&@kesco.co.in/pay",
+        "https://evil.com%5C@kesco.co.in/pay",
+        "https://evil.com%2F@www.kesco.co.in/pay",
+        "https://anyone@kesco.co.in/pay",
+        "www.evil.com;@kesco.co.in",
+        "https:%2F@evil.com",
+    ],
+)
+def test_a_link_with_anything_before_an_at_sign_is_never_official(link):
+    # Browsers and other apps disagree on where such a link goes; KESCO never sends one.
+    with translation.override("en"):
+        result = check_message(f"Pay now at {link}", kesco_registry())
+    assert result.verdict is Verdict.SCAM
+    [finding] = result.items
+    assert not finding.is_official
+    assert "@" in finding.reason
+
+
+@pytest.mark.parametrize("dot", ["\u3002", "\uff61", "\ufe52"])
+def test_it_reads_ideographic_full_stops_in_a_link_as_dots(dot):
+    # Browsers map these to "." (UTS-46): https://evil\u3002com opens evil.com.
+    text = f"VM-UPPCLT: Bill due. Pay at https://evil{dot}com/pay"
+    result = check_message(text, kesco_registry())
+    assert result.verdict is Verdict.SCAM
+    assert [(f.kind, f.is_official) for f in result.items if f.kind is ItemKind.LINK] == [(ItemKind.LINK, False)]
+    assert check_message(f"Pay at kesco-bill{dot}in", kesco_registry()).verdict is Verdict.SCAM
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "http://3232235777/pay",  # 192.168.1.1 written as one decimal number
+        "http://0xC0A80101/pay",  # ... as one hexadecimal number
+        "http://0300.0250.1.1/pay",  # ... in octal parts
+        "http://192.168.257/pay",  # ... with the last two parts run together
+        "http://%31%39%32.168.1.1/pay",  # ... percent-encoded
+        "http://[::ffff:c0a8:101]/pay",  # an IPv6 address
+    ],
+)
+def test_it_reads_every_way_of_writing_an_ip_address_as_one(link):
+    with translation.override("en"):
+        result = check_message(f"VM-UPPCLT: pay at {link}", kesco_registry())
+    assert result.verdict is Verdict.SCAM
+    [finding] = [f for f in result.items if f.kind is ItemKind.LINK]
+    assert "IP address" in finding.reason
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://evil%2Fx.kesco.co.in/pay",  # decodes to a "/" inside the host
+        "https://ev%FFil.com/pay",  # not UTF-8 once decoded
+        "https://kesco.co.in.pay-now/bill",  # no known suffix
+        "http://localhost/pay",
+        "https://evil%zz.com/pay",
+        "https:///pay",  # the host is "pay": no suffix
+    ],
+)
+def test_a_link_whose_address_cannot_be_judged_is_never_dropped(link):
+    with translation.override("en"):
+        result = check_message(f"VM-UPPCLT: pay at {link} now", kesco_registry())
+    assert result.verdict is Verdict.SCAM
+    [finding] = [f for f in result.items if f.kind is ItemKind.LINK]
+    assert not finding.is_official
+    assert "cannot tell where this link goes" in finding.reason
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://kesco.co.in/?r=https://evil.com",
+        "https://kesco.co.in/login?next=https%3A%2F%2Fevil.com%2Fpay&lang=hi",
+        "https://www.kesco.co.in/out?to=https%253A%252F%252Fevil.com",  # encoded twice
+        "https://kesco.co.in/go?url=//evil.com/pay",  # protocol-relative: https://evil.com
+        "https://kesco.co.in/go?url=%2F%2Fevil.com",
+        "https://kesco.co.in/go?url=www.evil.com",
+        "https://kesco.co.in/#/redirect?to=https://evil.com",
+        "https://kesco.co.in/go/https://evil.com/pay",
+        "https://kesco.co.in/?r=https://kesco.co.in/?r=https://evil.com",
+    ],
+)
+def test_an_official_link_carrying_an_outside_address_is_not_official(link):
+    # An open redirect on the official site would send the consumer on to the address it carries.
+    with translation.override("en"):
+        result = check_message(f"VM-UPPCLT: pay at {link}", kesco_registry())
+    assert result.verdict is Verdict.SCAM
+    [finding] = [f for f in result.items if f.kind is ItemKind.LINK]
+    assert not finding.is_official
+    assert "evil.com" in finding.reason
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://kesco.co.in/pay?next=https://www.kesco.co.in/done",
+        "https://kesco.co.in/pay?next=https%3A%2F%2Fpay.kesco.co.in%2Fdone&lang=hi#top",
+        "https://play.google.com/store/apps/details?id=in.example.kesco.demo&hl=hi",
+    ],
+)
+def test_an_official_link_carrying_only_official_addresses_stays_official(link):
+    assert check_message(link, kesco_registry()).verdict is Verdict.OFFICIAL
+
+
 def test_it_shows_a_punycode_host_as_a_person_reads_it():
     [finding] = check_message("https://xn--ksco-v4d.co.in/pay", kesco_registry()).items
     assert "kеsco.co.in" in finding.shown  # decoded, with the Cyrillic е
@@ -222,10 +349,34 @@ def test_the_registered_upi_id_is_official_in_any_case():
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        f"Pay now: upi://pay?pa={OFFICIAL_UPI}/fraud&pn=KESCO",
+        f"UPPCLT pay here upi://pay?pa={OFFICIAL_UPI}&pa=fraud.x@y&pn=KESCO",
+        "upi://pay?pa=x@y&pn=KESCO",
+        "upi://pay?pn=KESCO&am=10",
+        f"upi:pay?pa={OFFICIAL_UPI}/fraud",  # however many slashes, as for web links
+        f"UPI://PAY/?pa={OFFICIAL_UPI}.fraud",
+    ],
+)
+def test_a_pasted_upi_payment_link_is_judged_by_its_whole_payee_like_a_qr_code(text):
+    # The same upi://pay links that QR codes hold arrive by SMS and WhatsApp as tappable links.
+    result = check_message(text, kesco_registry())
+    assert result.verdict is Verdict.SCAM
+    assert any(f.kind is ItemKind.UPI and not f.is_official for f in result.items)
+
+
+def test_a_pasted_upi_payment_link_to_the_official_payee_is_official():
+    result = check_message(f"upi://pay?pa={OFFICIAL_UPI}&pn=Anyone&am=10.00", kesco_registry())
+    assert result.verdict is Verdict.OFFICIAL
+    assert [(f.kind, f.shown) for f in result.items] == [(ItemKind.UPI, OFFICIAL_UPI)]
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("VM-UPPCLT: Your bill is ready", ["UPPCLT"]),
-        ("From AD-UPPCLA-S", ["UPPCLA"]),
+        ("AD-UPPCLA-S\nYour bill is ready", ["UPPCLA"]),
         ("JK-KESCOB dear consumer", ["KESCOB"]),
         ("uppclt", ["UPPCLT"]),
         ("  VK-UPPCLA ", ["UPPCLA"]),
@@ -235,6 +386,29 @@ def test_the_registered_upi_id_is_official_in_any_case():
 )
 def test_it_reads_sender_ids_from_sms_headers_and_alone(text, expected):
     assert extract_sender_ids(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "From AD-UPPCLA-S",
+        "KESCO notice (VM-UPPCLT): your bill is not paid",
+        "Dear consumer,\nVM-UPPCLT: pay at once",
+        "Message from VM-UPPCLT",
+    ],
+)
+def test_a_sender_id_header_counts_only_at_the_very_start_of_the_text(text):
+    # An SMS app shows (and pastes) the header first; anywhere else anyone can have typed it, say
+    # into a WhatsApp message, to borrow an official tick.
+    assert extract_sender_ids(text) == []
+    assert check_message(text, kesco_registry()).verdict is not Verdict.OFFICIAL
+
+
+def test_a_whatsapp_message_quoting_an_official_sender_id_is_not_official():
+    text = "KESCO: as per VM-UPPCLT your bill is due. Call 1912"
+    result = check_message(text, kesco_registry())
+    assert [f.kind for f in result.items] == [ItemKind.PHONE]
+    assert check_message("Bill due, see VM-UPPCLT", kesco_registry()).verdict is Verdict.UNSURE
 
 
 def test_a_word_beside_a_link_is_not_taken_for_a_sender_id():

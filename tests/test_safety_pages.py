@@ -392,6 +392,89 @@ def test_a_screenshot_that_is_not_a_picture_is_refused(client, media_root):
     assert ScamReport.objects.count() == 0
 
 
+@pytest.fixture
+def decoded_pictures(monkeypatch) -> list[int]:
+    """Record every report screenshot that is opened and decoded (its size in bytes)."""
+    import safety.forms
+
+    decoded: list[int] = []
+    real_image_validate = safety.forms.image_validate
+
+    def recording_image_validate(data: bytes):
+        decoded.append(len(data))
+        return real_image_validate(data)
+
+    monkeypatch.setattr(safety.forms, "image_validate", recording_image_validate)
+    return decoded
+
+
+def a_screenshot() -> SimpleUploadedFile:
+    return SimpleUploadedFile("shot.jpg", jpeg_with_location(), content_type="image/jpeg")
+
+
+@with_rate(safety_report_per_ip_hour="2/h")
+def test_an_address_over_the_report_limit_gets_429_before_its_screenshot_is_decoded(
+    client, media_root, decoded_pictures
+):
+    for _ in range(2):
+        assert client.post("/report/", a_report()).status_code == 302
+    response = client.post("/report/", {**a_report(), "screenshot": a_screenshot()})
+    assert response.status_code == 429
+    assert decoded_pictures == []
+    assert ScamReport.objects.count() == 2
+
+
+@with_rate(safety_qr_per_ip_minute="2/m")
+def test_screenshot_decoding_is_limited_per_address_even_when_the_form_is_refused(client, media_root, decoded_pictures):
+    # A report the form refuses is not counted as a report, but its screenshot was still decoded.
+    refused_report = {**a_report(suspect="", message_text="")}
+    for _ in range(2):
+        assert client.post("/report/", {**refused_report, "screenshot": a_screenshot()}).status_code == 200
+    response = client.post("/report/", {**refused_report, "screenshot": a_screenshot()})
+    assert response.status_code == 429
+    assert len(decoded_pictures) == 2
+    assert (
+        client.post(
+            "/report/", {**refused_report, "screenshot": a_screenshot()}, REMOTE_ADDR="198.51.100.7"
+        ).status_code
+        == 200
+    )
+
+
+@with_rate(safety_qr_per_ip_minute="2/m")
+def test_qr_checks_and_report_screenshots_share_one_decoding_allowance(client, media_root, decoded_pictures):
+    buffer = io.BytesIO()
+    segno.make("https://kesco.co.in", error="m").save(buffer, kind="png", scale=5)
+    for _ in range(2):
+        image = SimpleUploadedFile("qr.png", buffer.getvalue(), content_type="image/png")
+        assert client.post("/check/qr/", {"image": image}).status_code == 200
+    assert client.post("/report/", {**a_report(), "screenshot": a_screenshot()}).status_code == 429
+    assert decoded_pictures == []
+    # A report without a picture decodes nothing and is not held back by the picture allowance.
+    assert client.post("/report/", a_report()).status_code == 302
+
+
+@with_rate(safety_report_per_ip_hour="2/h")
+def test_reports_the_form_refuses_do_not_use_up_the_report_allowance(client):
+    for _ in range(3):
+        assert client.post("/report/", a_report(suspect="", message_text="")).status_code == 200
+    for _ in range(2):
+        assert client.post("/report/", a_report()).status_code == 302
+    assert client.post("/report/", a_report()).status_code == 429
+
+
+def test_a_report_with_two_screenshots_saves_nothing_and_keeps_what_was_typed(client, media_root, decoded_pictures):
+    in_english(client)
+    data = {**a_report(message_text="call officer now"), "screenshot": [a_screenshot(), a_screenshot()]}
+    response = client.post("/report/", data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Please send only one picture" in html
+    assert "call officer now" in html
+    assert decoded_pictures == []
+    assert ScamReport.objects.count() == 0
+
+
 def test_screenshots_are_served_to_staff_only(client, media_root):
     from django.contrib.auth import get_user_model
 

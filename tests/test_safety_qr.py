@@ -9,6 +9,7 @@ import segno
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import translation
 from PIL import Image
 
 from safety.checker import Registry, Verdict
@@ -60,6 +61,64 @@ def test_it_reads_a_upi_payment_code_to_the_official_payee_as_official():
     assert content.check.verdict is Verdict.OFFICIAL
 
 
+@pytest.mark.parametrize(
+    "code",
+    [
+        f"upi://pay?pa={OFFICIAL_UPI}&pa=fraud@ybl&pn=KESCO",
+        f"upi://pay?pa=fraud@ybl&pa={OFFICIAL_UPI}&pn=KESCO",
+        f"upi://pay?pa={OFFICIAL_UPI}&PA=fraud@ybl",
+        f"upi://pay?pa={OFFICIAL_UPI}#&pa=fraud@ybl",
+    ],
+)
+def test_a_code_that_names_the_payee_twice_is_a_scam(code):
+    # Apps disagree on which of two payees they pay; the page could show the official one.
+    with translation.override("en"):
+        [content] = read(qr_png(code))
+    assert content.check.verdict is Verdict.SCAM
+    assert "fraud@ybl" in content.upi.payee_upi_ids
+    assert any("more than once" in f.reason for f in content.check.items)
+    assert [f.is_official for f in content.check.items if f.shown == "fraud@ybl"] == [False]
+
+
+def test_a_code_that_repeats_the_amount_is_a_scam():
+    [content] = read(qr_png(f"upi://pay?pa={OFFICIAL_UPI}&am=1&am=5000"))
+    assert content.check.verdict is Verdict.SCAM
+
+
+@pytest.mark.parametrize(
+    "payee",
+    [
+        f"{OFFICIAL_UPI}/fraud",
+        f"{OFFICIAL_UPI}.fraud",
+        f"x{OFFICIAL_UPI}",
+        f"{OFFICIAL_UPI}%00",
+        f"{OFFICIAL_UPI};pa=fraud@ybl",
+        f"{OFFICIAL_UPI} fraud@ybl",
+    ],
+)
+def test_only_the_complete_official_payee_is_official(payee):
+    [content] = read(qr_png(f"upi://pay?pa={payee}&pn=KESCO"))
+    assert content.check.verdict is Verdict.SCAM
+    assert not any(f.is_official for f in content.check.items)
+
+
+@pytest.mark.parametrize(
+    "code", ["upi://pay?pa=x@y&pn=KESCO", "upi://pay?pa=kesco&pn=KESCO", "upi://pay?pn=KESCO&am=10"]
+)
+def test_a_payee_that_is_not_in_the_registry_is_not_an_official_payee(code):
+    # However short or odd the payee (or with none at all), only the registry's UPI IDs are official.
+    [content] = read(qr_png(code))
+    assert content.check.verdict is Verdict.SCAM
+    [finding] = content.check.items
+    assert not finding.is_official
+
+
+def test_the_official_payee_is_official_in_any_case_and_with_spaces_around_it():
+    [content] = read(qr_png("upi://pay?pa=%20KESCO.Demo@ExampleUPI%20&pn=Anyone"))
+    assert content.upi.payee_upi_id == OFFICIAL_UPI
+    assert content.check.verdict is Verdict.OFFICIAL
+
+
 def test_it_checks_a_web_link_in_a_code_like_a_pasted_link():
     [content] = read(qr_png("https://kesco.co.in.pay-now.xyz/bill"))
     assert content.upi is None
@@ -67,6 +126,14 @@ def test_it_checks_a_web_link_in_a_code_like_a_pasted_link():
     assert content.check.verdict is Verdict.SCAM
     [official] = read(qr_png("https://www.kesco.co.in/pay"))
     assert official.check.verdict is Verdict.OFFICIAL
+
+
+def test_a_code_holding_a_link_without_slashes_is_shown_as_a_web_link():
+    # Browsers open https:\\evil-pay.com and https:evil-pay.com like https://evil-pay.com.
+    for code in ("https:\\\\evil-pay.com/bill", "HTTPS:evil-pay.com/bill"):
+        [content] = read(qr_png(code))
+        assert content.is_web_link
+        assert content.check.verdict is Verdict.SCAM
 
 
 def test_a_picture_without_a_code_gives_no_content():
@@ -147,6 +214,16 @@ def test_the_page_shows_the_payee_and_that_it_is_not_official(client):
 
 
 @pytest.mark.django_db
+def test_the_page_shows_every_payee_a_code_names(client):
+    OfficialContact.objects.create(kind="upi", name_hi="यूपीआई", name_en="UPI", value=OFFICIAL_UPI, is_demo=False)
+    client.cookies["django_language"] = "en"
+    code = f"upi://pay?pa={OFFICIAL_UPI}&pa=fraud@ybl&pn=KESCO"
+    html = client.post("/check/qr/", {"image": upload(qr_png(code))}).content.decode()
+    assert "Likely a scam" in html
+    assert f"{OFFICIAL_UPI}, fraud@ybl" in html
+
+
+@pytest.mark.django_db
 def test_the_page_recognises_the_official_payee_from_the_registry(client):
     OfficialContact.objects.create(kind="upi", name_hi="यूपीआई", name_en="UPI", value=OFFICIAL_UPI, is_demo=False)
     client.cookies["django_language"] = "en"
@@ -168,3 +245,42 @@ def test_the_page_refuses_a_renamed_text_file_with_a_message_in_hindi(client):
 def test_the_page_refuses_an_oversized_upload_before_reading_it(client):
     response = client.post("/check/qr/", {"image": upload(b"\x89PNG\r\n\x1a\n" + b"\0" * 200_000)})
     assert response.status_code == 413
+
+
+@pytest.fixture
+def decoded_qr_pictures(monkeypatch) -> list[int]:
+    """Record every picture the QR page opens and decodes."""
+    import safety.views
+
+    decoded: list[int] = []
+    real_image_validate = safety.views.image_validate
+
+    def recording_image_validate(data: bytes):
+        decoded.append(len(data))
+        return real_image_validate(data)
+
+    monkeypatch.setattr(safety.views, "image_validate", recording_image_validate)
+    return decoded
+
+
+@pytest.mark.django_db
+def test_the_page_refuses_more_than_one_picture_in_a_request_without_decoding_any(client, decoded_qr_pictures):
+    client.cookies["django_language"] = "en"
+    pictures = [upload(qr_png("https://kesco.co.in")) for _ in range(3)]
+    response = client.post("/check/qr/", {"image": pictures})
+    assert response.status_code == 413
+    assert "Please send only one picture" in response.content.decode()
+    assert decoded_qr_pictures == []
+    assert len(response.wsgi_request.FILES.getlist("image")) <= 1
+
+
+@pytest.mark.django_db
+@override_settings(SAFETY_IMAGE_MAX_BYTES=5000)
+def test_many_small_file_parts_in_one_request_are_not_stored(client):
+    # Each part is under the limit; together they are far over it. Django would keep them all.
+    parts = [upload(b"\x89PNG\r\n\x1a\n" + b"\0" * 4000, name=f"part{i}.png") for i in range(20)]
+    response = client.post("/check/qr/", {"image": parts})
+    assert response.status_code == 413
+    stored = response.wsgi_request.FILES.getlist("image")
+    assert len(stored) <= 1
+    assert sum(part.size for part in stored) <= 5000
