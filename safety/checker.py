@@ -585,6 +585,23 @@ SCAM_PHRASES: tuple[ScamPhrase, ...] = (
         ),
     ),
     ScamPhrase(
+        "pressure",
+        gettext_lazy(
+            'It rushes you to pay ("urgent", "right now", "or else disconnection"). A real bill gives a due date '
+            "and never threatens."
+        ),
+        (
+            # A real bill may say "pay by 10-12-2026 to avoid disconnection"; it never says "urgent",
+            # "immediately" or "or else".
+            r"\burgent(ly)?\b.{0,30}(pay|payment|bill|bhugtan|jama|bhar)",
+            r"(pay|payment|bhugtan|jama kar\w*|bhar\w*) (\w+ ){0,3}(immediately|right now|turant|abhi|urgent(ly)?)\b",
+            r"\b(else|otherwise|warna|varna|nahi to|nahin to|nhi to)\b.{0,30}(disconnect\w*|cut|kat\w*|kaat\w*|band)",
+            r"(तुरंत|तुरन्त|फ़ौरन|फौरन|अभी) .{0,20}(भुगतान|जमा|पेमेंट|भरें)",
+            r"(भुगतान|जमा|पेमेंट).{0,20}(तुरंत|तुरन्त|फ़ौरन|फौरन)",
+            r"(वरना|नहीं तो) .{0,30}(कट|काट|बंद)",
+        ),
+    ),
+    ScamPhrase(
         "bill_not_updated",
         gettext_lazy('It says your bill was "not updated". This is the scam\'s usual opening.'),
         (

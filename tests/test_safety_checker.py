@@ -449,6 +449,11 @@ def test_an_unknown_sender_id_is_not_official():
         ("OTP bata do", "otp"),
         ("अपना ओटीपी बताएं", "otp"),
         ("Any\u200bDesk", "install_app"),  # a zero-width space hiding inside the word
+        ("Sir your light bill pending, urgent pay today else disconnection", "pressure"),
+        ("payment immediately karein", "pressure"),
+        ("bill jama karo warna light kat jayegi", "pressure"),
+        ("तुरंत भुगतान करें", "pressure"),
+        ("बिल जमा करें वरना कनेक्शन कट जाएगा", "pressure"),
         ("ＡＮＹＤＥＳＫ", "install_app"),  # full-width letters
     ],
 )
@@ -480,6 +485,9 @@ def test_a_genuine_bill_sms_is_official(text):
         "OTP किसी को न बताएं।",
         "Bill Rs 1,234 incl. late fee Rs 25. Due 10 Dec.",
         "आज रात 11 बजे से रखरखाव का काम होगा।",
+        "Please pay your bill by 10-12-2026 to avoid disconnection.",
+        "कृपया कटौती से बचने के लिए 10-12-2026 तक बिल जमा करें।",
+        "Your payment of Rs 1,234 is received. Thank you.",
     ],
 )
 def test_genuine_notices_and_warnings_raise_no_scam_phrase(text):
@@ -540,3 +548,10 @@ def test_it_never_crashes_on_any_text(text):
     assert result.verdict in set(Verdict)
     if result.verdict is Verdict.OFFICIAL:
         assert all(f.is_official for f in result.findings)
+
+
+def test_an_official_link_in_a_message_that_rushes_you_is_still_a_scam():
+    text = "Sir your light bill pending, urgent pay today else disconnection. Pay on www.kesco.co.in"
+    result = check_message(text, kesco_registry())
+    assert result.verdict is Verdict.SCAM
+    assert [finding.is_official for finding in result.items] == [True]  # the link itself is official
