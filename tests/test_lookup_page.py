@@ -218,3 +218,18 @@ def test_error_reports_would_hide_the_typed_numbers(rf):
 
 def test_django_errors_are_not_emailed_with_request_data(settings):
     assert settings.LOGGING["loggers"]["django"]["handlers"] == ["console"]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"old_account_number": "1234\x005678", "mobile_last4": "43\x0021"},
+        {"old_account_number": "1" * 100, "mobile_last4": "1" * 100_000},
+    ],
+)
+def test_it_translates_djangos_own_messages_for_null_characters_and_length(client, payload):
+    html = client.post(LOOKUP, payload).content.decode()
+    assert "Null characters" not in html
+    assert "Ensure this value" not in html
+    assert "field-error" in html
+    assert "आख़िरी 4 अंक" in html
