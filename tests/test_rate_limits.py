@@ -174,3 +174,28 @@ def test_it_counts_in_the_real_redis(settings):
     keys = redis.Redis.from_url(settings.REDIS_URL).keys("*rl:*")
     assert keys, "rate-limit counters should be stored in Redis"
     assert not any(b"2000000" in key for key in keys), "numbers must be hashed in cache keys"
+
+
+@pytest.mark.parametrize(
+    "seconds,english,hindi",
+    [
+        (772 * 60, "Please try again after about 13 hours.", "कृपया लगभग 13 घंटे बाद"),
+        (60 * 60, "Please try again after about 1 hour.", "कृपया लगभग 1 घंटे बाद"),
+        (61 * 60, "Please try again after about 2 hours.", "कृपया लगभग 2 घंटे बाद"),
+        (59 * 60, "Please try again after 59 minutes.", "कृपया 59 मिनट बाद"),
+        (30, "Please try again after 1 minute.", "कृपया 1 मिनट बाद"),
+    ],
+)
+def test_it_says_the_wait_in_hours_from_an_hour_on_and_in_minutes_below(rf, seconds, english, hindi):
+    from django.utils import translation
+
+    from accounts.limits import Limited
+    from kesco_lookup.views import rate_limited
+
+    for language, text in (("en", english), ("hi", hindi)):
+        with translation.override(language):
+            response = rate_limited(rf.get("/"), Limited(retry_after_seconds=seconds))
+        html = response.content.decode()
+        assert text in html
+        assert "772" not in html
+    assert response["Retry-After"] == str(seconds)
