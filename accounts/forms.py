@@ -17,7 +17,7 @@ class LookupForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
         # Django's Hindi catalogue leaves its own messages for these two in English; ours say what to do.
         error_messages={
-            "required": _("Please enter your account number."),
+            "required": _("Please enter your old account number."),
             "max_length": _("This is too long for an account number."),
             "null_characters_not_allowed": _(
                 "An account number has digits only (0-9 or ०-९). Please remove letters and other signs."

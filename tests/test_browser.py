@@ -56,13 +56,13 @@ def test_a_consumer_finds_the_new_number_in_hindi_on_a_small_phone(browser, live
     # Nothing wider than the screen: no sideways scrolling on a 360 px phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.get_by_label("पुरानी खाता संख्या").fill("१२३४-५६७८")
-    page.get_by_label("आपके पंजीकृत मोबाइल नंबर के आख़िरी 4 अंक").fill("4321")
+    page.get_by_label("बिजली कनेक्शन में दर्ज (रजिस्टर्ड) मोबाइल नंबर के आख़िरी 4 अंक").fill("4321")
     page.get_by_role("button", name="मेरी नई खाता संख्या खोजें").click()
     assert page.locator("#new-number").inner_text() == "9912345678"
     assert page.url == live_server.url + "/lookup/"  # the number never reaches the address bar
     assert page.locator("#never-title").is_visible()
     # The deferred script reveals the copy button; expect() waits for it instead of racing it.
-    expect(page.get_by_role("button", name="संख्या कॉपी करें")).to_be_visible()
+    expect(page.get_by_role("button", name="खाता संख्या कॉपी करें")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "result-hi.png"), full_page=True)
     context.close()

@@ -28,6 +28,13 @@ def test_it_shows_the_form_with_both_fields_and_why_the_mobile_is_asked(client):
     assert 'action="/lookup/"' in html and 'method="post"' in html
     # The reason for the second field, in Hindi by default.
     assert "केवल आपकी पुरानी खाता संख्या जानते हैं" in html
+    # The introduction asks for both numbers, not only the old one.
+    assert "पुरानी खाता संख्या और बिजली कनेक्शन में दर्ज मोबाइल नंबर के आख़िरी 4 अंक लिखें" in html
+
+
+def test_it_asks_for_the_old_account_number_by_name_when_it_is_left_empty(client):
+    html = post_lookup(client, "", "4321").content.decode()
+    assert "कृपया अपनी पुरानी खाता संख्या लिखें।" in html
 
 
 def test_it_ties_labels_and_help_to_their_fields(client):
@@ -46,6 +53,7 @@ def test_it_answers_a_match_with_the_new_number_masked_name_and_division(client)
     assert "R***** K****" in html
     assert "Ramesh" not in html
     assert "Kidwai Nagar" in html
+    assert "खंड (डिवीज़न)" in html  # the English word consumers know, beside the Hindi one
 
 
 def test_it_puts_payment_channels_and_the_warning_right_under_the_result(client, django_db_setup):
@@ -76,7 +84,7 @@ def test_it_says_when_the_number_typed_is_already_the_new_one(client):
 def test_it_does_not_confirm_a_new_number_without_the_right_mobile(client):
     ramesh()
     html = post_lookup(client, "9912345678", "0000").content.decode()
-    assert "हमें मेल खाता रिकॉर्ड नहीं मिला" in html
+    assert "आपके दिए नंबरों से कोई रिकॉर्ड मेल नहीं खाया" in html
     assert "पहले से ही" not in html
 
 
@@ -98,7 +106,7 @@ def test_it_answers_the_same_for_unknown_number_wrong_mobile_and_no_mobile_on_fi
     assert len(_normalised(unknown)) == len(_normalised(wrong_mobile))
     assert abs(len(unknown.content) - len(wrong_mobile.content)) <= 10
     for response in (unknown, wrong_mobile, no_mobile):
-        assert "हमें मेल खाता रिकॉर्ड नहीं मिला" in response.content.decode()
+        assert "आपके दिए नंबरों से कोई रिकॉर्ड मेल नहीं खाया" in response.content.decode()
         assert "1912" in response.content.decode()
 
 
