@@ -84,6 +84,8 @@ TEMPLATES = [
                 "safety.context_processors.safety_rules",
                 "safety.context_processors.safety_alerts",
             ],
+            # {% load helplines %} in any app's templates: 1912 and 1930 as tap-to-call links.
+            "libraries": {"helplines": "kesco_lookup.templatetags.helplines"},
         },
     },
 ]
