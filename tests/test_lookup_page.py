@@ -110,6 +110,23 @@ def test_it_answers_the_same_for_unknown_number_wrong_mobile_and_no_mobile_on_fi
         assert "1912" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "language,cause",
+    [
+        ("hi", "हो सकता है आपके कनेक्शन में कोई दूसरा मोबाइल नंबर"),
+        ("en", "Your connection may have a different mobile number on file"),
+    ],
+)
+def test_it_names_a_different_or_missing_mobile_on_file_as_a_cause_of_every_miss(client, language, cause):
+    ramesh()
+    anita_without_mobile()
+    client.cookies["django_language"] = language
+    for old, mobile in (("87654321", "4321"), ("12345678", "9999"), ("22223333", "4321")):
+        html = post_lookup(client, old, mobile).content.decode()
+        assert cause in html
+        assert 'href="tel:1912"' in html.split(cause, 1)[1].split("</li>", 1)[0]
+
+
 def test_it_sends_the_same_headers_for_every_kind_of_miss(client):
     ramesh()
     anita_without_mobile()
