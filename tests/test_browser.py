@@ -59,7 +59,8 @@ def test_a_consumer_finds_the_new_number_in_hindi_on_a_small_phone(browser, live
     page.get_by_label("बिजली कनेक्शन में दर्ज (रजिस्टर्ड) मोबाइल नंबर के आख़िरी 4 अंक").fill("4321")
     page.get_by_role("button", name="मेरी नई खाता संख्या खोजें").click()
     assert page.locator("#new-number").inner_text() == "9912345678"
-    assert page.url == live_server.url + "/lookup/"  # the number never reaches the address bar
+    # The number never reaches the address bar (the fragment only aims an answer with errors at the summary).
+    assert page.url == live_server.url + "/lookup/#error-summary"
     assert page.locator("#never-title").is_visible()
     # The deferred script reveals the copy button; expect() waits for it instead of racing it.
     expect(page.get_by_role("button", name="खाता संख्या कॉपी करें")).to_be_visible()
@@ -80,6 +81,13 @@ def test_english_is_one_click_away_and_works_without_javascript(browser, live_se
     page.get_by_role("button", name="Find my new account number").click()
     error = page.locator("#id_mobile_last4_error")
     assert "exactly the last 4 digits" in error.inner_text()
+    # The answer opens at the error summary, focused (a screen reader reads it out), in view.
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    assert page.title().startswith("Error: ")
+    summary.get_by_role("link", name="exactly the last 4 digits").click()
+    assert page.url.endswith("#id_mobile_last4")
     assert page.get_by_label("Last 4 digits of your registered mobile number").get_attribute("aria-invalid") == "true"
     page.screenshot(path=str(SCREENSHOTS / "error-en.png"), full_page=True)
     context.close()

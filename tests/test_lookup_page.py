@@ -25,7 +25,7 @@ def test_it_shows_the_form_with_both_fields_and_why_the_mobile_is_asked(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'name="old_account_number"' in html and 'name="mobile_last4"' in html
-    assert 'action="/lookup/"' in html and 'method="post"' in html
+    assert 'action="/lookup/#error-summary"' in html and 'method="post"' in html
     # The reason for the second field, in Hindi by default.
     assert "केवल आपकी पुरानी खाता संख्या जानते हैं" in html
     # The introduction asks for both numbers, not only the old one.
@@ -167,6 +167,30 @@ def test_it_shows_field_errors_in_hindi_tied_to_the_field(client):
     assert 'id="id_old_account_number_error"' in html
     assert 'aria-describedby="id_old_account_number_error id_old_account_number_help"' in html
     assert 'aria-invalid="true"' in html
+
+
+def _title(html: str) -> str:
+    return html.split("<title>", 1)[1].split("</title>", 1)[0]
+
+
+@pytest.mark.parametrize("language,prefix", [("hi", "त्रुटि: "), ("en", "Error: ")])
+def test_it_sums_up_the_errors_first_in_the_form_each_linked_to_its_field(client, language, prefix):
+    client.cookies["django_language"] = language
+    html = post_lookup(client, "12ab", "12").content.decode()
+    form = html.split('<form class="lookup-form"', 1)[1]
+    summary = form.split('<div class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert form.index('class="error-summary"') < form.index("<label")
+    assert 'role="alert"' in summary and 'tabindex="-1"' in summary and 'id="error-summary"' in summary
+    assert summary.index('href="#id_old_account_number"') < summary.index('href="#id_mobile_last4"')
+    assert _title(html).startswith(prefix)
+    # The answer opens at the summary, below the fold otherwise on a small phone.
+    assert 'action="/lookup/#error-summary"' in html
+
+
+def test_it_has_no_error_summary_or_error_title_without_errors(client):
+    for html in (client.get("/").content.decode(), post_lookup(client, "87654321", "1111").content.decode()):
+        assert "error-summary" not in html.replace('action="/lookup/#error-summary"', "")
+        assert not _title(html).startswith("त्रुटि")
 
 
 @pytest.mark.parametrize(
