@@ -57,8 +57,10 @@ def test_a_consumer_finds_the_new_number_in_hindi_on_a_small_phone(browser, live
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.get_by_label("पुरानी खाता संख्या").fill("१२३४-५६७८")
     page.get_by_label("बिजली कनेक्शन में दर्ज (रजिस्टर्ड) मोबाइल नंबर के आख़िरी 4 अंक").fill("4321")
-    page.get_by_role("button", name="मेरी नई खाता संख्या खोजें").click()
+    # The keyboard's Go/Enter sends the lookup (not the language switch, which also submits this form).
+    page.get_by_label("बिजली कनेक्शन में दर्ज (रजिस्टर्ड) मोबाइल नंबर के आख़िरी 4 अंक").press("Enter")
     assert page.locator("#new-number").inner_text() == "9912345678"
+    assert page.locator("html").get_attribute("lang") == "hi"
     # The number never reaches the address bar (the fragment only aims an answer with errors at the summary).
     assert page.url == live_server.url + "/lookup/#error-summary"
     assert page.locator("#never-title").is_visible()
@@ -66,6 +68,12 @@ def test_a_consumer_finds_the_new_number_in_hindi_on_a_small_phone(browser, live
     expect(page.get_by_role("button", name="खाता संख्या कॉपी करें")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "result-hi.png"), full_page=True)
+    # Switching language keeps the answer.
+    page.get_by_role("button", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("#new-number").inner_text() == "9912345678"
+    assert page.get_by_role("heading", level=1).inner_text() == "Your new account number"
+    assert "12345678" not in page.url and "4321" not in page.url
     context.close()
 
 
@@ -74,9 +82,11 @@ def test_english_is_one_click_away_and_works_without_javascript(browser, live_se
     context = phone(browser, javascript=False)
     page = context.new_page()
     page.goto(live_server.url + "/")
+    # What was typed before the switch is still there after it.
+    page.get_by_label("पुरानी खाता संख्या").fill("12345678")
     page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
-    page.get_by_label("Old account number").fill("12345678")
+    expect(page.get_by_label("Old account number")).to_have_value("12345678")
     page.get_by_label("Last 4 digits of your registered mobile number").fill("12")
     page.get_by_role("button", name="Find my new account number").click()
     error = page.locator("#id_mobile_last4_error")
@@ -107,6 +117,9 @@ def test_a_consumer_checks_a_scam_message_and_sees_why(browser, live_server):
     assert "kesco-bill.in" in html and "+919876543210" in html
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path=str(SCREENSHOTS / "check-hi.png"), full_page=True)
+    page.get_by_role("button", name="English").click()
+    expect(page.locator(".verdict-scam")).to_have_text("Likely a scam")
+    assert "kesco-bill.in" in page.content()
     context.close()
 
 
