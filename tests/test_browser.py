@@ -50,6 +50,7 @@ def phone(browser, *, javascript: bool = True):
 def test_a_consumer_finds_the_new_number_in_hindi_on_a_small_phone(browser, live_server):
     ramesh()
     context = phone(browser)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "hi"
@@ -64,8 +65,17 @@ def test_a_consumer_finds_the_new_number_in_hindi_on_a_small_phone(browser, live
     # The number never reaches the address bar (the fragment only aims an answer with errors at the summary).
     assert page.url == live_server.url + "/lookup/#error-summary"
     assert page.locator("#never-title").is_visible()
+    # Shown in two groups of five for reading, yet selecting it gives the plain digits.
+    first, second = page.locator("#new-number .digit-group").all()
+    assert second.bounding_box()["x"] > first.bounding_box()["x"] + first.bounding_box()["width"] + 4
+    selected = "(s => { s.selectAllChildren(document.getElementById('new-number')); return s.toString(); })"
+    assert page.evaluate(selected + "(window.getSelection())") == "9912345678"
     # The deferred script reveals the copy button; expect() waits for it instead of racing it.
-    expect(page.get_by_role("button", name="खाता संख्या कॉपी करें")).to_be_visible()
+    copy = page.get_by_role("button", name="खाता संख्या कॉपी करें")
+    expect(copy).to_be_visible()
+    copy.click()
+    expect(page.get_by_role("status")).to_have_text("कॉपी हो गया")
+    assert page.evaluate("navigator.clipboard.readText()") == "9912345678"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "result-hi.png"), full_page=True)
     # Switching language keeps the answer.

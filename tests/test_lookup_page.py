@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.helpers import anita_without_mobile, ramesh
+from tests.helpers import anita_without_mobile, page_text, ramesh
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,11 @@ def test_it_answers_a_match_with_the_new_number_masked_name_and_division(client)
     response = post_lookup(client, "1234-5678", "4321")
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<p class="new-number" id="new-number">9912345678</p>' in html
+    # Grouped for reading by a margin between spans, not a space: its text is the plain digits.
+    assert (
+        '<p class="new-number" id="new-number">'
+        '<span class="digit-group">99123</span><span class="digit-group">45678</span></p>'
+    ) in html
     assert "R***** K****" in html
     assert "Ramesh" not in html
     assert "Kidwai Nagar" in html
@@ -62,17 +66,44 @@ def test_it_puts_payment_channels_and_the_warning_right_under_the_result(client,
     load_safety_demo()
     ramesh()
     html = post_lookup(client, "12345678", "4321").content.decode()
-    new_number_at = html.index("9912345678")
+    new_number_at = html.index('id="new-number"')
     assert new_number_at < html.index('id="channels-title"') < html.index('id="never-title"')
     assert "https://www.kesco.co.in" in html
     # Seeded contacts are demo data and say so to the consumer.
     assert "डेमो प्रविष्टि" in html
 
 
+def test_each_answer_has_its_own_title_and_every_miss_the_same(client):
+    ramesh()
+    anita_without_mobile()
+    titles = {
+        "found": _title(post_lookup(client, "12345678", "4321").content.decode()),
+        "already_new": _title(post_lookup(client, "9912345678", "4321").content.decode()),
+        "misses": {
+            _title(post_lookup(client, old, mobile).content.decode())
+            for old, mobile in (("87654321", "4321"), ("12345678", "9999"), ("22223333", "4321"))
+        },
+    }
+    assert titles == {
+        "found": "आपकी नई खाता संख्या",
+        "already_new": "यह पहले से ही आपकी नई खाता संख्या है",
+        "misses": {"आपके दिए नंबरों से कोई रिकॉर्ड मेल नहीं खाया"},
+    }
+
+
+def test_it_announces_the_copy_in_a_live_region_and_keeps_the_buttons_name(client):
+    ramesh()
+    html = post_lookup(client, "12345678", "4321").content.decode()
+    assert (
+        '<span id="copy-status" class="copy-status" role="status" aria-live="polite" data-done="कॉपी हो गया">' in html
+    )
+    assert "data-done" not in html.split('id="copy-number"', 1)[1].split(">", 1)[0]
+
+
 def test_it_accepts_devanagari_digits_in_both_fields(client):
     ramesh()
     html = post_lookup(client, "१२३४५६७८", "४३२१").content.decode()
-    assert "9912345678" in html
+    assert "9912345678" in page_text(html)
 
 
 def test_it_says_when_the_number_typed_is_already_the_new_one(client):
