@@ -146,3 +146,37 @@ def test_a_consumer_uploads_a_qr_code_without_javascript(browser, live_server, t
     expect(page.locator(".verdict-scam")).to_be_visible()
     assert "fraudster@okaxis" in page.content()
     context.close()
+
+
+def test_every_tap_target_outside_running_text_is_at_least_44_px_tall(browser, live_server):
+    from safety.demo import load_safety_demo
+
+    load_safety_demo()  # an alert, payment channel links, the rules
+    context = phone(browser)
+    page = context.new_page()
+    targets = {
+        "/": [
+            ".site-name",
+            ".language-switch button:visible",
+            ".safety-nav a",
+            ".alert-action",
+            ".channels a",
+            ".site-footer a.tel",
+        ],
+        "/check/": [".tap-link", "button.primary"],
+        "/report/": [".call-button", "fieldset label", "button.primary"],
+        "/no-such-page/": [".tap-link"],
+    }
+    too_small = []
+    for path, selectors in targets.items():
+        page.goto(live_server.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+        for selector in selectors:
+            boxes = [element.bounding_box() for element in page.locator(selector).all()]
+            assert boxes, f"{path} {selector}: nothing found"
+            too_small += [(path, selector, round(box["height"])) for box in boxes if box["height"] < 44]
+        if path == "/report/":
+            radios = [element.bounding_box() for element in page.locator("input[type=radio]").all()]
+            assert radios and all(box["width"] >= 24 and box["height"] >= 24 for box in radios)
+    assert too_small == []
+    context.close()
