@@ -15,9 +15,13 @@ class LookupForm(forms.Form):
         max_length=40,
         help_text=_("The number on your bills before the upgrade, usually 8 digits."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
+        # Django's Hindi catalogue leaves its own messages for these two in English; ours say what to do.
         error_messages={
-            "required": _("Please enter your account number."),
+            "required": _("Please enter your old account number."),
             "max_length": _("This is too long for an account number."),
+            "null_characters_not_allowed": _(
+                "An account number has digits only (0-9 or ०-९). Please remove letters and other signs."
+            ),
         },
     )
     mobile_last4 = forms.CharField(
@@ -25,7 +29,13 @@ class LookupForm(forms.Form):
         max_length=20,
         help_text=_("We ask this so that people who know only your old account number cannot see your new one."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "4"}),
-        error_messages={"required": _("Please enter exactly the last 4 digits of your registered mobile number.")},
+        error_messages={
+            "required": _("Please enter exactly the last 4 digits of your registered mobile number."),
+            "max_length": _("This is too long. Please enter only the last 4 digits of your registered mobile number."),
+            "null_characters_not_allowed": _(
+                "Please enter exactly the last 4 digits of your registered mobile number."
+            ),
+        },
     )
 
     def clean_old_account_number(self) -> str:

@@ -22,7 +22,8 @@ from accounts.limits import (
     lookup_account_turn,
     lookup_ip_limit_hit,
 )
-from accounts.selectors import LookupResult, Outcome, mapping_lookup
+from accounts.selectors import NO_MATCH, LookupResult, Outcome, mapping_lookup
+from kesco_lookup.language import language_switch, switched_on_form, typed_initial
 from kesco_lookup.views import limiter_unavailable, rate_limited
 from safety.selectors import payment_channels_list
 
@@ -47,13 +48,28 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/home.html", {"form": LookupForm(), "payment_channels": payment_channels_list()})
 
 
+def _form_shown_again(request: HttpRequest) -> HttpResponse:
+    """The language switch on a form: the same page, with what was typed, and no lookup run or counted."""
+    context = {
+        "form": LookupForm(initial=typed_initial(LookupForm, request.POST)),
+        "payment_channels": payment_channels_list(),
+    }
+    if request.POST.get("page") == "no_match":
+        # The no-match page is the same for every miss, so it can be shown again without the numbers.
+        return render(request, "accounts/result.html", {**context, "result": NO_MATCH})
+    return render(request, "accounts/home.html", context)
+
+
 @never_cache
 @sensitive_post_parameters("old_account_number", "mobile_last4")
 @require_http_methods(["GET", "POST"])
+@language_switch
 def lookup(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        # Numbers never travel in a URL; a GET here (a refresh, a language switch) starts over.
+        # Numbers never travel in a URL; a GET here (a refresh) starts over.
         return HttpResponseRedirect(reverse("accounts:home"))
+    if switched_on_form(request):
+        return _form_shown_again(request)
     try:
         limited = lookup_ip_limit_hit(request)
         if limited:
@@ -66,17 +82,18 @@ def lookup(request: HttpRequest) -> HttpResponse:
         return limiter_unavailable(request)
     if isinstance(result, Limited):
         return rate_limited(request, result)
-    return render(
-        request,
-        "accounts/result.html",
-        {
-            "result": result,
-            # A fresh, empty form: a miss looks the same whichever way it missed, and nothing
-            # typed is echoed back.
-            "form": LookupForm(),
-            "payment_channels": payment_channels_list(),
-        },
-    )
+    context = {
+        "result": result,
+        # A fresh, empty form: a miss looks the same whichever way it missed, and nothing
+        # typed is echoed back.
+        "form": LookupForm(),
+        "payment_channels": payment_channels_list(),
+    }
+    if result.outcome is not Outcome.NO_MATCH:
+        # For the language switch, which asks the same again (through the same limits; a match is
+        # no failure). Hidden in the no-store page, never in a URL.
+        context["again"] = form.cleaned_data
+    return render(request, "accounts/result.html", context)
 
 
 # Two short numbers fit in well under 1 KB, whatever the spacing.

@@ -16,8 +16,9 @@ class HindiFirstLocaleMiddleware:
     """Like LocaleMiddleware, but ignores Accept-Language.
 
     Most cheap Android phones send "Accept-Language: en-US" whatever their owner reads, so honouring
-    it would show English to most Hindi readers. Only the language cookie, set by Django's
-    set_language view when the consumer clicks the switch, changes the language.
+    it would show English to most Hindi readers. Only the language cookie, set when the consumer
+    clicks the switch (by Django's set_language view, or on pages with typed data or a result by the
+    page's own view, see kesco_lookup/language.py), changes the language.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -31,7 +32,8 @@ class HindiFirstLocaleMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
-        response.headers.setdefault("Content-Language", language)
+        # A language switch on a result page (kesco_lookup/language.py) answers in the new language.
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
 
 

@@ -84,6 +84,8 @@ TEMPLATES = [
                 "safety.context_processors.safety_rules",
                 "safety.context_processors.safety_alerts",
             ],
+            # {% load helplines %} in any app's templates: 1912 and 1930 as tap-to-call links.
+            "libraries": {"helplines": "kesco_lookup.templatetags.helplines"},
         },
     },
 ]
@@ -245,6 +247,21 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # In development WhiteNoise serves straight from the source folders; production runs collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+# Production serves the copies collectstatic makes (a deploy step): names that carry a hash of the
+# content, which WhiteNoise lets phones cache for a year (a new stylesheet gets a new name), and
+# gzip/brotli versions for slow networks. Only there: the manifest storage refuses to render any page
+# whose stylesheet is not in the manifest, so `make run` and the tests, which never run
+# collectstatic, keep the plain storage.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -11,8 +13,13 @@ from accounts.limits import Limited
 
 
 def rate_limited(request: HttpRequest, limited: Limited) -> HttpResponse:
-    """The 429 page: in the consumer's language, saying after how many minutes to try again."""
-    response = render(request, "429.html", {"retry_after_minutes": limited.retry_after_minutes}, status=429)
+    """The 429 page: in the consumer's language, saying when to try again (minutes, or hours from 60)."""
+    minutes = limited.retry_after_minutes
+    # "After 772 minutes" means nothing to anyone; whole hours, rounded up so that coming back after
+    # that long always works.
+    hours = math.ceil(minutes / 60) if minutes >= 60 else None
+    context = {"retry_after_minutes": minutes, "retry_after_hours": hours}
+    response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(limited.retry_after_seconds)
     return response
 

@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.limits import LimiterUnavailable
+from kesco_lookup.language import language_switch, switched_on_form, typed_initial
 from kesco_lookup.views import limiter_unavailable, rate_limited
 from safety import limits
 from safety.checker import check_message
@@ -45,9 +46,12 @@ def _check_page(request: HttpRequest, form: CheckForm, status: int = 200) -> Htt
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@language_switch  # on the result page it checks the same message again, in the other language
 def check(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _check_page(request, CheckForm())
+    if switched_on_form(request):
+        return _check_page(request, CheckForm(initial=typed_initial(CheckForm, request.POST)))
     if refused := _refused_by_limits(request, limits.CHECK_RULES):
         return refused
     form = CheckForm(request.POST)
@@ -114,9 +118,14 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_protect
+@language_switch
 def _report(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "safety/report.html", {"form": ReportForm()})
+    if switched_on_form(request):
+        return render(
+            request, "safety/report.html", {"form": ReportForm(initial=typed_initial(ReportForm, request.POST))}
+        )
     if request.POST.get("prefill"):
         # From the check result page: fill the form in, store nothing until the consumer sends it.
         initial = {"message_text": request.POST.get("message_text", "")[: settings.SAFETY_MESSAGE_MAX_CHARS]}
@@ -152,5 +161,6 @@ def _report(request: HttpRequest) -> HttpResponse:
 def report_done(request: HttpRequest) -> HttpResponse:
     if _REPORT_DONE_SESSION_KEY not in request.session:
         return HttpResponseRedirect(reverse("safety:report"))
-    money_lost = request.session.pop(_REPORT_DONE_SESSION_KEY)
+    # Kept (a yes/no, nothing personal), so that a language switch here shows the page again.
+    money_lost = request.session[_REPORT_DONE_SESSION_KEY]
     return render(request, "safety/report_done.html", {"money_lost": money_lost})

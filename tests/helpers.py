@@ -30,3 +30,11 @@ def ramesh() -> AccountMapping:
 def anita_without_mobile() -> AccountMapping:
     """A consumer whose record has no mobile: no lookup can ever match her."""
     return make_mapping("22223333", "9922223333", name="Anita Sharma", mobile_last4="")
+
+
+def page_text(html: str) -> str:
+    """The text of a page without its tags: the new number is shown in digit groups, one span each,
+    so it is one run of digits only in the text (and a check that it is absent must look there)."""
+    import re
+
+    return re.sub(r"<[^>]+>", "", html)

@@ -96,5 +96,5 @@ def test_staff_get_the_one_click_language_switch_too(administrator):
 def test_the_warning_box_says_if_in_doubt_only_once(client):
     load_safety_demo()
     html = client.get("/").content.decode()
-    assert html.count("1912 पर कॉल करें") >= 1
+    assert html.count('href="tel:1912">1912</a> पर कॉल करें') >= 1  # the seeded rule, tap-to-call
     assert "संदेह हो तो फ़ोन काट दें" not in html  # the seeded rule already says it

@@ -17,7 +17,7 @@ def test_it_speaks_hindi_even_when_the_browser_asks_for_english():
 
 
 def test_it_offers_english_as_a_one_click_form_that_works_without_javascript():
-    html = Client().get("/").content.decode()
+    html = Client().get("/check/qr/").content.decode()
     assert 'action="/i18n/setlang/"' in html
     assert 'name="language" value="en"' in html
 

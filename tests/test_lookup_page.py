@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.helpers import anita_without_mobile, ramesh
+from tests.helpers import anita_without_mobile, page_text, ramesh
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +25,16 @@ def test_it_shows_the_form_with_both_fields_and_why_the_mobile_is_asked(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'name="old_account_number"' in html and 'name="mobile_last4"' in html
-    assert 'action="/lookup/"' in html and 'method="post"' in html
+    assert 'action="/lookup/#error-summary"' in html and 'method="post"' in html
     # The reason for the second field, in Hindi by default.
     assert "केवल आपकी पुरानी खाता संख्या जानते हैं" in html
+    # The introduction asks for both numbers, not only the old one.
+    assert "पुरानी खाता संख्या और बिजली कनेक्शन में दर्ज मोबाइल नंबर के आख़िरी 4 अंक लिखें" in html
+
+
+def test_it_asks_for_the_old_account_number_by_name_when_it_is_left_empty(client):
+    html = post_lookup(client, "", "4321").content.decode()
+    assert "कृपया अपनी पुरानी खाता संख्या लिखें।" in html
 
 
 def test_it_ties_labels_and_help_to_their_fields(client):
@@ -42,10 +49,15 @@ def test_it_answers_a_match_with_the_new_number_masked_name_and_division(client)
     response = post_lookup(client, "1234-5678", "4321")
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<p class="new-number" id="new-number">9912345678</p>' in html
+    # Grouped for reading by a margin between spans, not a space: its text is the plain digits.
+    assert (
+        '<p class="new-number" id="new-number">'
+        '<span class="digit-group">99123</span><span class="digit-group">45678</span></p>'
+    ) in html
     assert "R***** K****" in html
     assert "Ramesh" not in html
     assert "Kidwai Nagar" in html
+    assert "खंड (डिवीज़न)" in html  # the English word consumers know, beside the Hindi one
 
 
 def test_it_puts_payment_channels_and_the_warning_right_under_the_result(client, django_db_setup):
@@ -54,17 +66,44 @@ def test_it_puts_payment_channels_and_the_warning_right_under_the_result(client,
     load_safety_demo()
     ramesh()
     html = post_lookup(client, "12345678", "4321").content.decode()
-    new_number_at = html.index("9912345678")
+    new_number_at = html.index('id="new-number"')
     assert new_number_at < html.index('id="channels-title"') < html.index('id="never-title"')
     assert "https://www.kesco.co.in" in html
     # Seeded contacts are demo data and say so to the consumer.
     assert "डेमो प्रविष्टि" in html
 
 
+def test_each_answer_has_its_own_title_and_every_miss_the_same(client):
+    ramesh()
+    anita_without_mobile()
+    titles = {
+        "found": _title(post_lookup(client, "12345678", "4321").content.decode()),
+        "already_new": _title(post_lookup(client, "9912345678", "4321").content.decode()),
+        "misses": {
+            _title(post_lookup(client, old, mobile).content.decode())
+            for old, mobile in (("87654321", "4321"), ("12345678", "9999"), ("22223333", "4321"))
+        },
+    }
+    assert titles == {
+        "found": "आपकी नई खाता संख्या",
+        "already_new": "यह पहले से ही आपकी नई खाता संख्या है",
+        "misses": {"आपके दिए नंबरों से कोई रिकॉर्ड मेल नहीं खाया"},
+    }
+
+
+def test_it_announces_the_copy_in_a_live_region_and_keeps_the_buttons_name(client):
+    ramesh()
+    html = post_lookup(client, "12345678", "4321").content.decode()
+    assert (
+        '<span id="copy-status" class="copy-status" role="status" aria-live="polite" data-done="कॉपी हो गया">' in html
+    )
+    assert "data-done" not in html.split('id="copy-number"', 1)[1].split(">", 1)[0]
+
+
 def test_it_accepts_devanagari_digits_in_both_fields(client):
     ramesh()
     html = post_lookup(client, "१२३४५६७८", "४३२१").content.decode()
-    assert "9912345678" in html
+    assert "9912345678" in page_text(html)
 
 
 def test_it_says_when_the_number_typed_is_already_the_new_one(client):
@@ -76,7 +115,7 @@ def test_it_says_when_the_number_typed_is_already_the_new_one(client):
 def test_it_does_not_confirm_a_new_number_without_the_right_mobile(client):
     ramesh()
     html = post_lookup(client, "9912345678", "0000").content.decode()
-    assert "हमें मेल खाता रिकॉर्ड नहीं मिला" in html
+    assert "आपके दिए नंबरों से कोई रिकॉर्ड मेल नहीं खाया" in html
     assert "पहले से ही" not in html
 
 
@@ -98,8 +137,25 @@ def test_it_answers_the_same_for_unknown_number_wrong_mobile_and_no_mobile_on_fi
     assert len(_normalised(unknown)) == len(_normalised(wrong_mobile))
     assert abs(len(unknown.content) - len(wrong_mobile.content)) <= 10
     for response in (unknown, wrong_mobile, no_mobile):
-        assert "हमें मेल खाता रिकॉर्ड नहीं मिला" in response.content.decode()
+        assert "आपके दिए नंबरों से कोई रिकॉर्ड मेल नहीं खाया" in response.content.decode()
         assert "1912" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "language,cause",
+    [
+        ("hi", "हो सकता है आपके कनेक्शन में कोई दूसरा मोबाइल नंबर"),
+        ("en", "Your connection may have a different mobile number on file"),
+    ],
+)
+def test_it_names_a_different_or_missing_mobile_on_file_as_a_cause_of_every_miss(client, language, cause):
+    ramesh()
+    anita_without_mobile()
+    client.cookies["django_language"] = language
+    for old, mobile in (("87654321", "4321"), ("12345678", "9999"), ("22223333", "4321")):
+        html = post_lookup(client, old, mobile).content.decode()
+        assert cause in html
+        assert 'href="tel:1912"' in html.split(cause, 1)[1].split("</li>", 1)[0]
 
 
 def test_it_sends_the_same_headers_for_every_kind_of_miss(client):
@@ -142,6 +198,30 @@ def test_it_shows_field_errors_in_hindi_tied_to_the_field(client):
     assert 'id="id_old_account_number_error"' in html
     assert 'aria-describedby="id_old_account_number_error id_old_account_number_help"' in html
     assert 'aria-invalid="true"' in html
+
+
+def _title(html: str) -> str:
+    return html.split("<title>", 1)[1].split("</title>", 1)[0]
+
+
+@pytest.mark.parametrize("language,prefix", [("hi", "त्रुटि: "), ("en", "Error: ")])
+def test_it_sums_up_the_errors_first_in_the_form_each_linked_to_its_field(client, language, prefix):
+    client.cookies["django_language"] = language
+    html = post_lookup(client, "12ab", "12").content.decode()
+    form = html.split('<form class="lookup-form"', 1)[1]
+    summary = form.split('<div class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert form.index('class="error-summary"') < form.index("<label")
+    assert 'role="alert"' in summary and 'tabindex="-1"' in summary and 'id="error-summary"' in summary
+    assert summary.index('href="#id_old_account_number"') < summary.index('href="#id_mobile_last4"')
+    assert _title(html).startswith(prefix)
+    # The answer opens at the summary, below the fold otherwise on a small phone.
+    assert 'action="/lookup/#error-summary"' in html
+
+
+def test_it_has_no_error_summary_or_error_title_without_errors(client):
+    for html in (client.get("/").content.decode(), post_lookup(client, "87654321", "1111").content.decode()):
+        assert "error-summary" not in html.replace('action="/lookup/#error-summary"', "")
+        assert not _title(html).startswith("त्रुटि")
 
 
 @pytest.mark.parametrize(
@@ -218,3 +298,18 @@ def test_error_reports_would_hide_the_typed_numbers(rf):
 
 def test_django_errors_are_not_emailed_with_request_data(settings):
     assert settings.LOGGING["loggers"]["django"]["handlers"] == ["console"]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"old_account_number": "1234\x005678", "mobile_last4": "43\x0021"},
+        {"old_account_number": "1" * 100, "mobile_last4": "1" * 100_000},
+    ],
+)
+def test_it_translates_djangos_own_messages_for_null_characters_and_length(client, payload):
+    html = client.post(LOOKUP, payload).content.decode()
+    assert "Null characters" not in html
+    assert "Ensure this value" not in html
+    assert "field-error" in html
+    assert "आख़िरी 4 अंक" in html

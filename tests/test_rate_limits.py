@@ -9,7 +9,7 @@ from django.core.cache import caches
 from django.test import Client
 
 from accounts.limits import _trusted_networks
-from tests.helpers import ramesh
+from tests.helpers import page_text, ramesh
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +154,7 @@ def test_it_closes_the_lookup_with_a_503_when_the_cache_is_down(settings):
         ramesh()
         response = page(Client(), old="12345678", mobile="4321")
         assert response.status_code == 503
-        assert "9912345678" not in response.content.decode()
+        assert "9912345678" not in page_text(response.content.decode())
         assert "खोज कुछ समय के लिए रुकी हुई है" in response.content.decode()
         assert api(Client(), old="12345678", mobile="4321").status_code == 503
         # The rest of the site keeps working.
@@ -256,3 +256,28 @@ def test_the_cache_holds_no_key_that_a_plain_hash_of_the_number_would_give():
 
     assert stored("33332222") is None
     assert stored(limits._account_digest("33332222")) == 2
+
+
+@pytest.mark.parametrize(
+    "seconds,english,hindi",
+    [
+        (772 * 60, "Please try again after about 13 hours.", "कृपया लगभग 13 घंटे बाद"),
+        (60 * 60, "Please try again after about 1 hour.", "कृपया लगभग 1 घंटे बाद"),
+        (61 * 60, "Please try again after about 2 hours.", "कृपया लगभग 2 घंटे बाद"),
+        (59 * 60, "Please try again after 59 minutes.", "कृपया 59 मिनट बाद"),
+        (30, "Please try again after 1 minute.", "कृपया 1 मिनट बाद"),
+    ],
+)
+def test_it_says_the_wait_in_hours_from_an_hour_on_and_in_minutes_below(rf, seconds, english, hindi):
+    from django.utils import translation
+
+    from accounts.limits import Limited
+    from kesco_lookup.views import rate_limited
+
+    for language, text in (("en", english), ("hi", hindi)):
+        with translation.override(language):
+            response = rate_limited(rf.get("/"), Limited(retry_after_seconds=seconds))
+        html = response.content.decode()
+        assert text in html
+        assert "772" not in html
+    assert response["Retry-After"] == str(seconds)

@@ -276,7 +276,8 @@ def an_alert(**overrides) -> Alert:
 def test_a_current_alert_shows_on_the_home_and_result_pages_in_hindi(client):
     an_alert()
     assert "नई चेतावनी" in client.get("/").content.decode()
-    assert "नई चेतावनी" in client.post("/check/", {"message": "hello"}).content.decode()
+    lookup = {"old_account_number": "87654321", "mobile_last4": "1111"}
+    assert "नई चेतावनी" in client.post("/lookup/", lookup).content.decode()
 
 
 def test_an_expired_future_or_switched_off_alert_does_not_show(client):

@@ -3,11 +3,14 @@
 (function () {
   var button = document.getElementById("copy-number");
   var number = document.getElementById("new-number");
-  if (!button || !number || !navigator.clipboard) return;
+  var status = document.getElementById("copy-status");
+  if (!button || !number || !status || !navigator.clipboard) return;
   button.hidden = false;
   button.addEventListener("click", function () {
+    // The digit groups are set apart by CSS only: the text is the plain digits.
     navigator.clipboard.writeText(number.textContent.trim()).then(function () {
-      button.textContent = button.getAttribute("data-done");
+      // A live region (role=status): screen readers say it, sighted people see it beside the button.
+      status.textContent = status.getAttribute("data-done");
     });
   });
 })();
