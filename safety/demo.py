@@ -56,7 +56,7 @@ CONTACTS = (
         kind=Kind.CASH_COUNTER,
         is_payment_channel=True,
         display_order=40,
-        name_hi="आपके खंड कार्यालय का कैश काउंटर",
+        name_hi="आपके खंड (डिवीज़न) कार्यालय का कैश काउंटर",
         name_en="Cash counter at your division office",
         value="KESCO division offices, Kanpur",
         hours_hi="सोम-शनि, सुबह 10 से शाम 5",
@@ -175,15 +175,15 @@ GENUINE_MESSAGES = (
 ALERTS = (
     dict(
         seed_key="alert-new-numbers",
-        title_hi="नए खाता नंबर के नाम पर ठगी से सावधान",
+        title_hi="नई खाता संख्या के नाम पर ठगी से सावधान",
         title_en="Beware of fraud about the new account numbers",
         text_hi=(
             "ठग फ़ोन और WhatsApp पर कह रहे हैं कि आपका बिल 'अपडेट नहीं हुआ' और आज रात बिजली कट जाएगी। "
-            "KESCO ऐसा कोई संदेश नहीं भेजता। कोई संदेश मिले तो उसे यहाँ जाँचें।"
+            "KESCO ऐसा कोई संदेश नहीं भेजता। कोई संदेश मिले तो कुछ भी करने से पहले उसे जाँचें।"
         ),
         text_en=(
             "Fraudsters call and WhatsApp people saying their bill 'was not updated' and power will be cut "
-            "tonight. KESCO sends no such message. Got one? Check it here."
+            "tonight. KESCO sends no such message. Got one? Check it before you do anything."
         ),
     ),
 )
