@@ -500,3 +500,16 @@ def test_the_forms_still_demand_a_csrf_token(path):
     response = Client(enforce_csrf_checks=True).post(path, {"message": "x", **a_report()})
     assert response.status_code == 403
     assert ScamReport.objects.count() == 0
+
+
+def test_a_report_with_mistakes_opens_at_a_summary_of_them_each_linked_to_its_field(client):
+    response = client.post("/report/", a_report(channel="", contacted_on="not a date"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not ScamReport.objects.exists()
+    form = html.split('<form class="report-form"', 1)[1]
+    summary = form.split('<div class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'role="alert"' in summary and 'href="#id_channel"' in summary and 'href="#id_contacted_on"' in summary
+    assert html.split("<title>", 1)[1].startswith("त्रुटि: ")
+    assert 'action="/report/#error-summary"' in html

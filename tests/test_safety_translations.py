@@ -56,7 +56,8 @@ def test_an_invalid_choice_on_the_report_form_is_refused_in_hindi_without_echoin
     ).content.decode()
     assert "zzz-typed" not in html
     assert "perhaps-typed" not in html
-    assert html.count("कृपया दिखाए गए विकल्पों में से एक चुनें।") == 2
+    # Each of the two fields: once in the summary at the top of the form, once beside the field.
+    assert html.count("कृपया दिखाए गए विकल्पों में से एक चुनें।") == 4
     assert "Select a valid choice" not in html
 
 
