@@ -2,7 +2,8 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-LOCALE_DIRS := locale accounts/locale safety/locale imports/locale
+# overrides/locale: our Hindi for Django's own admin strings (see docs/admin.md); it has a djangojs domain too.
+LOCALE_DIRS := locale accounts/locale safety/locale imports/locale overrides/locale
 
 .PHONY: run test install compilemessages makemessages lint bench bench-lookup worker beat
 
@@ -18,14 +19,20 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 install: $(VENV)/.installed
 
 # .mo files are build output: compiled with Babel, so a machine without gettext tools works too.
+# Every dir has a django domain; the JavaScript one (djangojs) is compiled where a dir has one.
 compilemessages: install
 	@for dir in $(LOCALE_DIRS); do \
 		[ -d $$dir ] && $(BIN)/pybabel compile --statistics -D django -d $$dir || exit 1; \
+		if ls $$dir/*/LC_MESSAGES/djangojs.po >/dev/null 2>&1; then \
+			$(BIN)/pybabel compile --statistics -D djangojs -d $$dir || exit 1; \
+		fi; \
 	done
 
-# For developers, after changing strings (needs GNU gettext: apt-get install gettext).
+# For developers, after changing strings (needs GNU gettext: apt-get install gettext). overrides/ holds
+# Django's msgids, none of ours: ignored, so makemessages can never merge into it (and, with
+# --no-obsolete, drop them).
 makemessages: install
-	$(BIN)/python manage.py makemessages -l hi --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=bench
+	$(BIN)/python manage.py makemessages -l hi --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=bench --ignore=overrides
 
 run: compilemessages
 	$(BIN)/python manage.py migrate --noinput
