@@ -23,7 +23,8 @@ from safety.selectors import scam_reports_by_suspect
 from safety.services import scam_reports_status_set
 
 
-@admin.action(description=_("Mark as verified by me today"))
+# Actions write: Django offers an action to anyone who can see the list unless it names a permission.
+@admin.action(description=_("Mark as verified by me today"), permissions=["change"])
 def mark_verified(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
     updated = queryset.update(is_demo=False, verified_on=timezone.localdate(), verified_by=request.user)
     modeladmin.message_user(
@@ -119,7 +120,7 @@ def _status_action(status: ScamReport.Status, description: str):
         )
 
     action.__name__ = f"set_status_{status.value}"
-    return admin.action(description=description)(action)
+    return admin.action(description=description, permissions=["change"])(action)
 
 
 @admin.register(ScamReport)

@@ -136,3 +136,35 @@ def test_grouping_by_suspect_runs_on_postgresql(staff_client):
     a_report(suspect="+919876543210")
     groups = list(staff_client.get(CHANGELIST + "by-suspect/").context["groups"])
     assert [(g["suspect"], g["total"], g["money_lost"]) for g in groups] == [("+919876543210", 2, 1)]
+
+
+def _viewer(client, *perms: str):
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.create_user("viewer", password="a-long-test-password", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="safety", codename__in=perms))
+    client.force_login(user)
+    return client
+
+
+def test_staff_who_may_only_view_contacts_cannot_mark_them_verified(client):
+    viewer = _viewer(client, "view_officialcontact")
+    contact = OfficialContact.objects.create(kind="website", name_en="Site", name_hi="साइट", value="kesco.example")
+
+    page = viewer.get("/staff/safety/officialcontact/")
+    viewer.post("/staff/safety/officialcontact/", {"action": "mark_verified", "_selected_action": [contact.pk]})
+
+    assert page.status_code == 200
+    assert "mark_verified" not in page.content.decode()
+    contact.refresh_from_db()
+    assert contact.is_demo and contact.verified_on is None
+
+
+def test_staff_who_may_only_view_reports_cannot_change_their_status(client):
+    viewer = _viewer(client, "view_scamreport")
+    report = a_report()
+
+    viewer.post(CHANGELIST, {"action": "set_status_closed", "_selected_action": [report.pk]})
+
+    report.refresh_from_db()
+    assert report.status == ScamReport.Status.NEW
