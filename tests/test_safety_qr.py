@@ -284,3 +284,12 @@ def test_many_small_file_parts_in_one_request_are_not_stored(client):
     stored = response.wsgi_request.FILES.getlist("image")
     assert len(stored) <= 1
     assert sum(part.size for part in stored) <= 5000
+
+
+@pytest.mark.django_db
+def test_the_page_shows_the_amount_with_indian_grouping(client):
+    code = "upi://pay?pa=bijli.bill@ybl&pn=KESCO&am=125000.5"
+
+    html = client.post("/check/qr/", {"image": upload(qr_png(code))}).content.decode()
+
+    assert "₹1,25,000.50" in html
