@@ -244,7 +244,9 @@ class _StagingWriter:
             return
         if not self.postgres:
             placeholders = ", ".join(["%s"] * len(_STAGING_COLUMNS))
-            with connection.cursor() as cursor:
+            # One transaction per chunk: in autocommit SQLite commits (and syncs to disk) after every
+            # row, which made 200,000 rows take minutes instead of seconds.
+            with transaction.atomic(), connection.cursor() as cursor:
                 cursor.executemany(
                     f"INSERT INTO imports_importrow ({', '.join(_STAGING_COLUMNS)}) VALUES ({placeholders})",  # noqa: S608
                     _staging_values(self.batch_id, rows),

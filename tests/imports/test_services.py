@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from django.db import connection
 from django.utils import translation
 
 from accounts.models import AccountMapping
@@ -327,3 +328,23 @@ def test_a_running_batch_whose_worker_holds_its_lock_is_not_marked_failed() -> N
     assert marked == 0
     assert redelivered.status == ImportBatch.Status.APPLYING  # the second delivery left it alone
     assert not AccountMapping.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_loads_staging_on_sqlite_in_one_transaction_per_chunk(monkeypatch) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL loads staging with COPY, one statement per chunk")
+    monkeypatch.setattr(services, "_CHUNK_ROWS", 2)
+    in_transaction: list[bool] = []
+
+    def spy(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        if sql.startswith("INSERT INTO imports_importrow"):
+            in_transaction.append(connection.in_atomic_block)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        batch = batch_validated(csv_bytes(*(f"1234567{n},264000000{n},,," for n in range(5))))
+
+    assert batch.rows_read == 5
+    # Three chunks (2 + 2 + 1 rows), each inserted inside a transaction rather than row by row in autocommit.
+    assert in_transaction == [True, True, True]
