@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 # Row refusals. The code goes into the staging table and the error report; the words go to staff.
@@ -59,3 +60,16 @@ def file_error_message(code: str, detail: str = "") -> str:
         labels = ", ".join(str(COLUMN_LABELS.get(key, key)) for key in detail.split(",") if key)
         return str(message) % {"columns": labels}
     return str(message)
+
+
+def bilingual(message: object) -> str:
+    """A lazy translatable string as "English / हिन्दी" (once, when both read the same).
+
+    For what staff may read in either language at once: the error report, the command's output.
+    ``message`` must be lazy (gettext_lazy): an eager string is already in one language.
+    """
+    with translation.override("en"):
+        english = str(message)
+    with translation.override("hi"):
+        hindi = str(message)
+    return english if english == hindi else f"{english} / {hindi}"

@@ -30,11 +30,12 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from imports.checks import CheckedRow, Lengths, row_check
 from imports.models import REQUEUE_AFTER, ImportBatch, ImportRow
 from imports.reader import FileRefused, mapping_file_open
-from imports.reasons import ROW_REASONS
+from imports.reasons import ROW_REASONS, bilingual
 
 logger = logging.getLogger(__name__)
 
@@ -438,14 +439,6 @@ def excel_safe(value: object) -> str:
     return text
 
 
-def _bilingual(message: object) -> str:
-    with translation.override("en"):
-        english = str(message)
-    with translation.override("hi"):
-        hindi = str(message)
-    return english if english == hindi else f"{english} / {hindi}"
-
-
 def _report_write(batch: ImportBatch) -> None:
     """The refused rows as a CSV that opens safely in Excel (UTF-8 with BOM, formulas neutralised)."""
     if batch.error_report:
@@ -453,13 +446,15 @@ def _report_write(batch: ImportBatch) -> None:
     if not ImportRow.objects.filter(batch_id=batch.pk).exclude(reason="").exists():
         batch.error_report = ""
         return
+    # Lazy strings: bilingual() renders each in English and in Hindi. An eager gettext here would hand
+    # it a string already translated into whatever language the request happened to be in.
     header = [
-        _bilingual(_("row")),
-        _bilingual(_("old account number")),
-        _bilingual(_("new account number")),
-        _bilingual(_("consumer name")),
-        _bilingual(_("division")),
-        _bilingual(_("mobile (last 4 digits)")),
+        bilingual(gettext_lazy("row")),
+        bilingual(gettext_lazy("old account number")),
+        bilingual(gettext_lazy("new account number")),
+        bilingual(gettext_lazy("consumer name")),
+        bilingual(gettext_lazy("division")),
+        bilingual(gettext_lazy("mobile (last 4 digits)")),
         "code",
         "reason",
         "कारण",

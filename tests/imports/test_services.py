@@ -348,3 +348,13 @@ def test_it_loads_staging_on_sqlite_in_one_transaction_per_chunk(monkeypatch) ->
     assert batch.rows_read == 5
     # Three chunks (2 + 2 + 1 rows), each inserted inside a transaction rather than row by row in autocommit.
     assert in_transaction == [True, True, True]
+
+
+@pytest.mark.parametrize("language", ["en", "hi"])
+def test_the_error_report_header_is_in_english_and_hindi_whatever_the_language_of_the_request(language) -> None:
+    with translation.override(language):
+        batch = batch_validated(csv_bytes("1234567A,2640000001,,,"))
+
+    header = _report_rows(batch)[0]
+    assert header[:2] == ["row / पंक्ति", "old account number / पुरानी खाता संख्या"]
+    assert header[5] == "mobile (last 4 digits) / मोबाइल (अंतिम 4 अंक)"
