@@ -10,6 +10,7 @@ import codecs
 import contextlib
 import csv
 import io
+import itertools
 import operator
 import re
 import unicodedata
@@ -76,12 +77,16 @@ _SAMPLE_BYTES = 64 * 1024
 
 
 class FileRefused(Exception):
-    """The file as a whole cannot be imported; ``code`` is a key of imports.reasons.FILE_ERRORS."""
+    """The file as a whole cannot be imported; ``code`` is a key of imports.reasons.FILE_ERRORS.
 
-    def __init__(self, code: str, detail: str = "") -> None:
+    ``details`` fill the message's placeholders (row, line, columns...): never a cell's value that
+    could be an account number, a name or a mobile.
+    """
+
+    def __init__(self, code: str, **details: object) -> None:
         super().__init__(code)
         self.code = code
-        self.detail = detail
+        self.details = details
 
 
 class RawRow(NamedTuple):
@@ -112,10 +117,10 @@ def _map_header(cells: list[object]) -> dict[str, int]:
             duplicates.append(name)
         positions[name] = index
     if duplicates:
-        raise FileRefused("duplicate_columns", ",".join(duplicates))
+        raise FileRefused("duplicate_columns", columns=duplicates)
     missing = [name for name in REQUIRED if name not in positions]
     if missing:
-        raise FileRefused("missing_columns", ",".join(missing))
+        raise FileRefused("missing_columns", columns=missing)
     return positions
 
 
@@ -236,14 +241,25 @@ def _open_csv(path: Path) -> MappingFile:
     def rows() -> Iterator[RawRow]:
         reader = csv.reader(text, delimiter=delimiter)
         seen_header = False
-        for record_number, cells in enumerate(reader, start=1):
-            if not "".join(cells).strip():
-                continue  # stray blank lines: skipped, but they keep Excel's row numbering
-            if not seen_header:
-                seen_header = True
-                continue
-            # Records counted from the top, blank ones included: the row number Excel shows.
-            yield RawRow(row_number=record_number, values=pick(cells))
+        record_number = 0
+        try:
+            for record_number, cells in enumerate(reader, start=1):
+                joined = "".join(cells)
+                if not joined.strip():
+                    continue  # stray blank lines: skipped, but they keep Excel's row numbering
+                if not seen_header:
+                    seen_header = True
+                    continue
+                if "\n" in joined or "\r" in joined:
+                    # Rare: a cell with a line break. Excel's own (Alt+Enter) are fine; rows swallowed
+                    # by a quote that was never closed are not.
+                    _refuse_rows_inside_a_cell(cells, delimiter, path, encoding, record_number)
+                # Records counted from the top, blank ones included: the row number Excel shows.
+                yield RawRow(row_number=record_number, values=pick(cells))
+        except csv.Error:
+            # A quoted cell that never ends grows past the csv module's field limit (131,072
+            # characters): the same unclosed quote, found later. It fails the same way every time.
+            raise _unclosed_quote(path, encoding, delimiter, record_number + 1) from None
 
     return MappingFile(
         columns=list(positions),
@@ -251,6 +267,50 @@ def _open_csv(path: Path) -> MappingFile:
         fraction_read=lambda: min(counting.bytes_read / size, 1.0),
         close=text.close,
     )
+
+
+def _record_start_line(path: Path, encoding: str, delimiter: str, record_number: int) -> int:
+    """The line of the file on which record ``record_number`` starts (a cell may span several lines)."""
+    with path.open("r", encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        for _ in itertools.islice(reader, record_number - 1):
+            pass
+        return reader.line_num + 1
+
+
+def _unclosed_quote(path: Path, encoding: str, delimiter: str, record_number: int) -> FileRefused:
+    return FileRefused(
+        "malformed_csv",
+        row=record_number,
+        line=_record_start_line(path, encoding, delimiter, record_number),
+    )
+
+
+def _looks_like_rows(cell: str, delimiter: str) -> bool:
+    """Whether a cell's later lines look like rows of a mapping file rather than a multi-line name.
+
+    A line that starts with an account-number-like field (6-12 digits) followed by the delimiter, or
+    that holds two such fields, is a row: Excel's line breaks inside a cell (Alt+Enter) separate
+    words of a name or an address, never a delimited row with account numbers.
+    """
+    for line in cell.splitlines()[1:]:
+        parts = [part.strip().strip('"').strip() for part in line.split(delimiter)]
+        if len(parts) < 2:
+            continue
+        numbers = [part.isascii() and part.isdigit() and 6 <= len(part) <= 12 for part in parts]
+        if numbers[0] or sum(numbers) >= 2:
+            return True
+    return False
+
+
+def _refuse_rows_inside_a_cell(cells: list[str], delimiter: str, path: Path, encoding: str, record_number: int) -> None:
+    """Refuse the file when a quote opened in this record swallowed the rows after it.
+
+    The whole file, not the row: the swallowed rows are not rows any more, so refusing only this one
+    would drop their mappings without a trace in the preview or the report.
+    """
+    if any(("\n" in cell or "\r" in cell) and _looks_like_rows(cell, delimiter) for cell in cells):
+        raise _unclosed_quote(path, encoding, delimiter, record_number)
 
 
 # --- XLSX -----------------------------------------------------------------------------------------

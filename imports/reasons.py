@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +35,10 @@ FILE_ERRORS = {
     "missing_columns": _("Required columns are missing: %(columns)s."),
     "duplicate_columns": _("A column appears twice: %(columns)s."),
     "no_rows": _("The file has a header but no data rows."),
+    "malformed_csv": _(
+        "This file has a quotation mark that is never closed, near row %(row)s (line %(line)s of the file): "
+        "the rows after it were read as part of one cell. Fix it in Excel and export the file again."
+    ),
     "worker_lost": _("The worker stopped while working on this batch. Nothing was changed; you can run it again."),
     "staging_lost": _(
         "The checked rows of this batch were lost (database restart). Run it again to re-check the file."
@@ -53,13 +59,44 @@ COLUMN_LABELS = {
 }
 
 
+# The same failures when the reader could not say where (a csv.Error caught outside the reader).
+_FILE_ERRORS_UNPLACED = {
+    "malformed_csv": _(
+        "This file has a quotation mark that is never closed: rows after it were read as part of one cell. "
+        "Fix it in Excel and export the file again."
+    ),
+}
+
+
+def file_error_details(detail: str) -> dict:
+    """A batch's failure_detail as a dict: JSON, or the comma-separated column keys older batches hold."""
+    if not detail:
+        return {}
+    if detail.startswith("{"):
+        try:
+            details = json.loads(detail)
+        except ValueError:
+            return {}
+        return details if isinstance(details, dict) else {}
+    return {"columns": [key for key in detail.split(",") if key]}
+
+
 def file_error_message(code: str, detail: str = "") -> str:
-    """The translated sentence for a file-level failure; ``detail`` fills the %(columns)s slot."""
+    """The translated sentence for a file-level failure, its placeholders filled from ``detail``."""
+    details = file_error_details(detail)
     message = FILE_ERRORS.get(code, FILE_ERRORS["internal"])
-    if code in {"missing_columns", "duplicate_columns"}:
-        labels = ", ".join(str(COLUMN_LABELS.get(key, key)) for key in detail.split(",") if key)
-        return str(message) % {"columns": labels}
-    return str(message)
+    if code in _FILE_ERRORS_UNPLACED and "row" not in details:
+        message = _FILE_ERRORS_UNPLACED[code]
+    params = {key: value for key, value in details.items() if isinstance(value, str | int)}
+    if "columns" in details:
+        params["columns"] = ", ".join(str(COLUMN_LABELS.get(key, key)) for key in details["columns"])
+    return str(message) % _Placeholders(params)
+
+
+class _Placeholders(dict):
+    # A detail missing from an old batch's record shows as "?" rather than crashing the page.
+    def __missing__(self, key: str) -> str:
+        return "?"
 
 
 def bilingual(message: object) -> str:

@@ -12,6 +12,7 @@ import fcntl
 import gc
 import hashlib
 import io
+import json
 import logging
 import tempfile
 import time
@@ -546,7 +547,13 @@ def _validate_once(batch_id: int, progress: ProgressCallback | None) -> None:
             logger.info("import batch %s: validated %s rows", batch_id, rows_read)
         except FileRefused as refused:
             _staging_delete(batch_id)
-            _fail(batch_id, code=refused.code, detail=refused.detail, stage=ImportBatch.Stage.VALIDATE)
+            detail = json.dumps(refused.details, ensure_ascii=False) if refused.details else ""
+            _fail(batch_id, code=refused.code, detail=detail, stage=ImportBatch.Stage.VALIDATE)
+        except csv.Error:
+            # The reader turns these into an unclosed-quote refusal naming the row; this is the net
+            # under it. The file fails the same way every time, so never "internal" ("run it again").
+            _staging_delete(batch_id)
+            _fail(batch_id, code="malformed_csv", stage=ImportBatch.Stage.VALIDATE)
         except Exception as error:
             # The error's class only: database messages can quote a row's values (account numbers).
             logger.error("import batch %s: validation stopped by %s", batch_id, type(error).__name__)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from django.utils import translation
 
 from accounts.models import AccountMapping
 from imports.models import ImportBatch, ImportRow
+from imports.reasons import file_error_details, file_error_message
 from tests.imports.conftest import batch_validated, csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +124,8 @@ def test_it_refuses_a_file_without_the_new_number_column_before_reading_any_row(
     batch = batch_validated(csv_bytes("12345678,Ram", header="old_account_number,consumer_name"))
 
     assert batch.status == ImportBatch.Status.FAILED
-    assert (batch.failure_code, batch.failure_detail) == ("missing_columns", "new")
+    assert batch.failure_code == "missing_columns"
+    assert file_error_details(batch.failure_detail)["columns"] == ["new"]
     assert not ImportRow.objects.filter(batch_id=batch.pk).exists()
     assert batch.rows_read == 0
 
@@ -151,3 +154,60 @@ def test_it_refuses_a_file_that_is_not_what_its_name_says(name: str, data: bytes
     assert (batch.status, batch.failure_code) == (ImportBatch.Status.FAILED, code)
     assert batch.failed_stage == ImportBatch.Stage.VALIDATE
     assert not AccountMapping.objects.exists()
+
+
+def _numbered_rows(count: int, *, start: int = 43000000) -> list[str]:
+    return [f"{start + n},{start // 10 + 4260000000 + n},Name {n}" for n in range(count)]
+
+
+def test_it_refuses_a_file_whose_unclosed_quote_swallows_the_rows_after_it() -> None:
+    # The reviewer's stray_quote_pair.csv: row 7 opens a quote that row 11's "Lal" closes.
+    rows = _numbered_rows(49)
+    rows[5] = rows[5].replace("Name 5", '"Pappu Singh')
+    rows[9] = rows[9].replace("Name 9", 'Ram "Lal"')
+    batch = batch_validated(csv_bytes(*rows, header="old_account_number,new_account_number,consumer_name"))
+
+    assert (batch.status, batch.failure_code) == (ImportBatch.Status.FAILED, "malformed_csv")
+    assert file_error_details(batch.failure_detail) == {"row": 7, "line": 7}
+    assert not ImportRow.objects.filter(batch_id=batch.pk).exists()
+    assert not AccountMapping.objects.exists()
+    with translation.override("en"):
+        message = file_error_message(batch.failure_code, batch.failure_detail)
+    assert "never closed, near row 7 (line 7 of the file)" in message
+    assert "run it again" not in message
+
+
+def test_it_refuses_a_quote_that_nothing_closes_as_malformed_not_as_an_internal_error() -> None:
+    # Past 131,072 characters the csv module gives up on the quoted cell: a csv.Error, every time.
+    rows = _numbered_rows(3000)
+    rows[2] = rows[2].replace("Name 2", '"Pappu Singh')
+    batch = batch_validated(csv_bytes("", *rows, header="old_account_number,new_account_number,consumer_name"))
+
+    assert (batch.failure_code, file_error_details(batch.failure_detail)) == ("malformed_csv", {"row": 5, "line": 5})
+
+
+def test_it_refuses_a_quote_left_open_at_the_end_of_a_short_file() -> None:
+    data = csv_bytes(
+        '30000151,3100000151,"oops', "30000152,3100000152,B", header="old_account_number,new_account_number,name"
+    )
+
+    batch = batch_validated(data)
+
+    assert (batch.failure_code, file_error_details(batch.failure_detail)) == ("malformed_csv", {"row": 2, "line": 2})
+
+
+def test_it_keeps_a_name_excel_wrote_on_two_lines_and_counts_rows_as_excel_does() -> None:
+    data = csv_bytes(
+        '12345678,2640000001,"Ram Prasad\nS/o Shyam Lal",North,',
+        '12345679,2640000002,"Sita\r\nDevi","Civil Lines,\nKanpur",',
+        "12345680,2640000003,Gita,South,",
+    )
+
+    batch = batch_validated(data)
+
+    assert batch.status == ImportBatch.Status.VALIDATED, batch.failure_code
+    assert [(row[0], row[3]) for row in _staged(batch)] == [
+        (2, "Ram Prasad S/o Shyam Lal"),
+        (3, "Sita Devi"),
+        (4, "Gita"),
+    ]
