@@ -148,10 +148,15 @@ def _picker(positions: dict[str, int]) -> Callable[[list[object]], dict[str, obj
 
 
 class _CountingReader(io.RawIOBase):
-    """Counts the bytes handed to the text decoder, so progress can be told without seeking."""
+    """Counts the bytes handed to the text decoder, so progress can be told without seeking.
 
-    def __init__(self, raw: IO[bytes]) -> None:
+    For files whose encoding was not proven in advance (UTF-8 with a BOM, not decoded twice for
+    speed) it also refuses a NUL byte as it passes: PostgreSQL cannot store one, SQLite would.
+    """
+
+    def __init__(self, raw: IO[bytes], *, on_nul: Callable[[], FileRefused] | None = None) -> None:
         self._raw = raw
+        self._on_nul = on_nul
         self.bytes_read = 0
 
     def readable(self) -> bool:
@@ -159,36 +164,92 @@ class _CountingReader(io.RawIOBase):
 
     def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
         data = self._raw.read(len(buffer))
+        if self._on_nul is not None and b"\x00" in data:
+            raise self._on_nul()
         buffer[: len(data)] = data
         self.bytes_read += len(data)
         return len(data)
+
+
+# A valid UTF-8 sequence of two to four bytes. Windows-1252 text almost never holds one (it would take
+# a capital accented letter followed by a typographic sign, such as "Ã©"); a file that is not UTF-8
+# as a whole but holds them is UTF-8 in parts and something else in others.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]"
+    rb"|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_CHUNK_BYTES = 1024 * 1024
+
+
+def _has_utf8_sequences(path: Path) -> bool:
+    with path.open("rb") as handle:
+        tail = b""
+        while chunk := handle.read(_CHUNK_BYTES):
+            # Three bytes carried over: a sequence cut by the chunk boundary is still found.
+            if _UTF8_MULTIBYTE.search(tail + chunk):
+                return True
+            tail = chunk[-3:]
+    return False
+
+
+def _nul_character(path: Path, encoding: str) -> FileRefused:
+    """The refusal of a file holding a NUL character, with the line it is on (for a text editor)."""
+    newlines = returns = 0
+    with path.open("r", encoding=encoding, errors="replace", newline="") as text:
+        while chunk := text.read(_CHUNK_BYTES):
+            position = chunk.find("\x00")
+            if position >= 0:
+                chunk = chunk[:position]
+            newlines += chunk.count("\n")
+            returns += chunk.count("\r")
+            if position >= 0:
+                break
+    # Lines end with LF or CRLF, or with a lone CR in files from old Macs.
+    return FileRefused("nul_character", line=(newlines or returns) + 1)
 
 
 def _detect_encoding(path: Path) -> str:
     with path.open("rb") as handle:
         head = handle.read(4)
         if head.startswith(codecs.BOM_UTF8):
+            # Not decoded in advance (the common case for big files, read once): a byte that is not
+            # UTF-8 is found while reading, and so is a NUL byte.
             return "utf-8-sig"
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"  # Excel's "Unicode text": UTF-16 with a BOM, usually tab-separated
+            # Excel's "Unicode text": UTF-16 with a BOM, usually tab-separated. Decoded once in full
+            # first: NUL bytes are normal in UTF-16, a NUL character is not.
+            try:
+                with path.open("r", encoding="utf-16", newline="") as text:
+                    while chunk := text.read(_CHUNK_BYTES):
+                        if "\x00" in chunk:
+                            raise _nul_character(path, "utf-16")
+            except UnicodeDecodeError:
+                raise FileRefused("encoding") from None
+            return "utf-16"
         handle.seek(0)
         # Prove the whole file is UTF-8 before trusting it; only then fall back to Windows-1252,
         # which Excel writes on Windows machines set to English.
         decoder = codecs.getincrementaldecoder("utf-8")()
         try:
-            while chunk := handle.read(1024 * 1024):
+            while chunk := handle.read(_CHUNK_BYTES):
                 if b"\x00" in chunk:
-                    raise FileRefused("not_text")
+                    raise _nul_character(path, "latin-1")
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
             return "utf-8"
         except UnicodeDecodeError:
             pass
+    # Read as Windows-1252, the UTF-8 parts of a file joined from two exports would go live as
+    # mojibake (राम as à¤°à¤¾à¤®): refused instead.
+    if _has_utf8_sequences(path):
+        raise FileRefused("mixed_encoding")
     # Windows-1252 leaves five byte values undefined; a file with one of them is not text we know.
     try:
         with path.open("r", encoding="cp1252", newline="") as text:
-            while text.read(1024 * 1024):
-                pass
+            while chunk := text.read(_CHUNK_BYTES):
+                if "\x00" in chunk:
+                    raise _nul_character(path, "cp1252")
     except UnicodeDecodeError:
         raise FileRefused("encoding") from None
     return "cp1252"
@@ -206,8 +267,15 @@ def _header_delimiter(sample: str) -> list[str]:
 
 def _open_csv(path: Path) -> MappingFile:
     encoding = _detect_encoding(path)
-    with path.open("r", encoding=encoding, newline="") as handle:
-        sample = handle.read(_SAMPLE_BYTES)
+    try:
+        with path.open("r", encoding=encoding, newline="") as handle:
+            sample = handle.read(_SAMPLE_BYTES)
+    except UnicodeDecodeError:
+        raise FileRefused("mixed_encoding") from None  # after a UTF-8 BOM: UTF-8 in parts only
+    if not sample:
+        raise FileRefused("empty_file")  # nothing but a BOM
+    if "\x00" in sample:
+        raise _nul_character(path, encoding)
     if not sample.strip():
         raise FileRefused("no_header")
 
@@ -232,7 +300,8 @@ def _open_csv(path: Path) -> MappingFile:
         raise first_refusal
 
     raw = path.open("rb")
-    counting = _CountingReader(raw)
+    check_nul = encoding == "utf-8-sig"  # the other encodings were read in full already
+    counting = _CountingReader(raw, on_nul=(lambda: _nul_character(path, encoding)) if check_nul else None)
     text = io.TextIOWrapper(io.BufferedReader(counting, buffer_size=256 * 1024), encoding=encoding, newline="")
     size = max(path.stat().st_size, 1)
 
@@ -260,6 +329,8 @@ def _open_csv(path: Path) -> MappingFile:
             # A quoted cell that never ends grows past the csv module's field limit (131,072
             # characters): the same unclosed quote, found later. It fails the same way every time.
             raise _unclosed_quote(path, encoding, delimiter, record_number + 1) from None
+        except UnicodeDecodeError:
+            raise FileRefused("mixed_encoding") from None  # only UTF-8 after a BOM is decoded unproven
 
     return MappingFile(
         columns=list(positions),
@@ -372,14 +443,16 @@ _CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 def mapping_file_open(path: Path, *, original_name: str) -> MappingFile:
     """Open ``path`` as the kind its original name says, or raise FileRefused."""
     suffix = Path(original_name).suffix.lower()
+    if suffix not in _CSV_SUFFIXES and suffix != ".xlsx":
+        raise FileRefused("unsupported_type")
+    if path.stat().st_size == 0:
+        raise FileRefused("empty_file")
     if suffix == ".xlsx":
         return _open_xlsx(path)
-    if suffix in _CSV_SUFFIXES:
-        with path.open("rb") as handle:
-            if handle.read(4) == b"PK\x03\x04":
-                raise FileRefused("not_text")
-        return _open_csv(path)
-    raise FileRefused("unsupported_type")
+    with path.open("rb") as handle:
+        if handle.read(4) == b"PK\x03\x04":
+            raise FileRefused("not_text", extension=suffix)
+    return _open_csv(path)
 
 
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+$")

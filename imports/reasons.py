@@ -29,8 +29,19 @@ ROW_REASONS = {
 FILE_ERRORS = {
     "unsupported_type": _("Only CSV and XLSX files can be imported."),
     "not_a_workbook": _("This file is named .xlsx but is not an Excel workbook."),
-    "not_text": _("This file is named .csv but is not a text file (is it an Excel workbook?)."),
+    "not_text": _("This file is named %(extension)s but is not a text file (is it an Excel workbook?)."),
+    "empty_file": _("The file is empty (0 bytes). Export it from Excel again."),
     "encoding": _("The characters of this file could not be read. Save it from Excel as CSV UTF-8."),
+    "mixed_encoding": _(
+        "Parts of this file are in different encodings (UTF-8 and Windows-1252: two exports joined "
+        "together?), so some names would come out garbled. Open it in Excel, check the names, and save "
+        "it as CSV UTF-8; or export each part as CSV UTF-8 before joining them."
+    ),
+    "nul_character": _(
+        "This file holds a NUL character (an invisible character with code 0) on line %(line)s, which "
+        "no spreadsheet cell holds: the file is damaged or is not a text file. Open it in Excel and "
+        "save it again as CSV UTF-8."
+    ),
     "no_header": _("The file has no header row."),
     "missing_columns": _("Required columns are missing: %(columns)s."),
     "duplicate_columns": _("A column appears twice: %(columns)s."),
@@ -59,12 +70,14 @@ COLUMN_LABELS = {
 }
 
 
-# The same failures when the reader could not say where (a csv.Error caught outside the reader).
-_FILE_ERRORS_UNPLACED = {
+# The same failures without their details: a csv.Error caught outside the reader, which could not say
+# where; a batch refused before its extension was recorded.
+_FILE_ERRORS_WITHOUT_DETAILS = {
     "malformed_csv": _(
         "This file has a quotation mark that is never closed: rows after it were read as part of one cell. "
         "Fix it in Excel and export the file again."
     ),
+    "not_text": _("This file is not a text file (is it an Excel workbook?)."),
 }
 
 
@@ -85,8 +98,8 @@ def file_error_message(code: str, detail: str = "") -> str:
     """The translated sentence for a file-level failure, its placeholders filled from ``detail``."""
     details = file_error_details(detail)
     message = FILE_ERRORS.get(code, FILE_ERRORS["internal"])
-    if code in _FILE_ERRORS_UNPLACED and "row" not in details:
-        message = _FILE_ERRORS_UNPLACED[code]
+    if code in _FILE_ERRORS_WITHOUT_DETAILS and not details:
+        message = _FILE_ERRORS_WITHOUT_DETAILS[code]
     params = {key: value for key, value in details.items() if isinstance(value, str | int)}
     if "columns" in details:
         params["columns"] = ", ".join(str(COLUMN_LABELS.get(key, key)) for key in details["columns"])

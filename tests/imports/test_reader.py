@@ -142,7 +142,7 @@ def test_it_refuses_a_column_given_twice() -> None:
         ("mapping.pdf", b"%PDF-1.4 whatever", "unsupported_type"),
         ("mapping.xlsx", csv_bytes("12345678,2640000001"), "not_a_workbook"),
         ("mapping.csv", xlsx_bytes([["old_account_number", "new_account_number"]]), "not_text"),
-        ("mapping.csv", b"old_account_number,new_account_number\n\x00\x01\x02\x03", "not_text"),
+        ("mapping.csv", b"old_account_number,new_account_number\n\x00\x01\x02\x03", "nul_character"),
         ("mapping.csv", b"old_account_number,new_account_number\n12345678,\x81\x8d\x8f\n", "encoding"),
         ("mapping.csv", csv_bytes(), "no_rows"),
         ("mapping.csv", b"\n\n", "no_header"),
@@ -211,3 +211,62 @@ def test_it_keeps_a_name_excel_wrote_on_two_lines_and_counts_rows_as_excel_does(
         (3, "Sita Devi"),
         (4, "Gita"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("mapping.csv", b""), ("mapping.xlsx", b""), ("mapping.txt", b""), ("mapping.csv", codecs.BOM_UTF8)],
+)
+def test_it_says_an_empty_file_is_empty(name: str, data: bytes) -> None:
+    batch = batch_validated(data, name=name)
+
+    assert (batch.status, batch.failure_code) == (ImportBatch.Status.FAILED, "empty_file")
+
+
+def test_it_names_the_real_extension_of_a_workbook_disguised_as_text() -> None:
+    batch = batch_validated(xlsx_bytes([["old_account_number", "new_account_number"]]), name="mapping.txt")
+
+    with translation.override("en"):
+        message = file_error_message(batch.failure_code, batch.failure_detail)
+    assert message == "This file is named .txt but is not a text file (is it an Excel workbook?)."
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # Two exports joined: UTF-8 Hindi, then a Windows-1252 "Zoë".
+        csv_bytes("91000001,3191000001,राम,,") + "91000002,3191000002,Zoë,,\n".encode("cp1252"),
+        # UTF-8 with its BOM, then one Windows-1252 byte further on.
+        codecs.BOM_UTF8 + csv_bytes("91000001,3191000001,José,,") + "91000002,3191000002,Zoë,,\n".encode("cp1252"),
+    ],
+    ids=["utf-8 then windows-1252", "utf-8 with BOM then windows-1252"],
+)
+def test_it_refuses_a_file_mixing_utf8_and_windows_1252_instead_of_importing_mojibake(data: bytes) -> None:
+    batch = batch_validated(data)
+
+    assert (batch.status, batch.failure_code) == (ImportBatch.Status.FAILED, "mixed_encoding")
+    assert not ImportRow.objects.filter(batch_id=batch.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"), [("utf-16", b""), ("utf-8", codecs.BOM_UTF8), ("utf-8", b""), ("cp1252", b"")]
+)
+def test_it_refuses_a_nul_character_in_a_cell_on_every_database(encoding: str, prefix: bytes) -> None:
+    # SQLite would store it and PostgreSQL's COPY would fail on it: refused before either sees it.
+    data = prefix + csv_bytes("12345678,2640000001,Ram,,", "12345679,2640000002,Si\x00ta,,", encoding=encoding)
+
+    batch = batch_validated(data)
+
+    assert (batch.failure_code, file_error_details(batch.failure_detail)) == ("nul_character", {"line": 3})
+    assert not ImportRow.objects.filter(batch_id=batch.pk).exists()
+
+
+def test_it_refuses_a_nul_character_far_into_a_utf8_file_with_a_bom() -> None:
+    # Past the first 64 KB: found while the rows stream, not in the sample read for the header.
+    rows = [f"{10000000 + n},{2640000000 + n},Name {n},," for n in range(5000)]
+    rows[4000] = rows[4000].replace("Name", "Na\x00me")
+
+    batch = batch_validated(codecs.BOM_UTF8 + csv_bytes(*rows))
+
+    assert (batch.failure_code, file_error_details(batch.failure_detail)) == ("nul_character", {"line": 4002})
+    assert not ImportRow.objects.filter(batch_id=batch.pk).exists()
