@@ -50,7 +50,8 @@ class ImportBatch(models.Model):
 
     # Why a batch failed: a code from imports.reasons.FILE_ERRORS, shown to staff in their language.
     failure_code = models.CharField(_("failure"), max_length=32, blank=True)
-    failure_detail = models.CharField(_("failure detail"), max_length=255, blank=True)
+    # JSON: what the message needs (a row, a line, the columns found in the header...), never a value.
+    failure_detail = models.CharField(_("failure detail"), max_length=1000, blank=True)
     failed_stage = models.CharField(_("failed during"), max_length=16, choices=Stage.choices, blank=True)
     failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
 

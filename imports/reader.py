@@ -25,44 +25,59 @@ from openpyxl.utils.exceptions import InvalidFileException
 FIELDS = ("old", "new", "name", "division", "mobile")
 REQUIRED = ("old", "new")
 
-# Header aliases, compared after _header_key (case, spaces, underscores, hyphens and dots ignored).
+# Header aliases, compared after _header_key (case, spaces, underscores, hyphens, dots, slashes,
+# brackets and apostrophes ignored: "Old A/c No." is "oldacno"). The account number headers are every
+# combination of the words below, in either order ("Old Account No", "Account No (Old)", "OLD_ACC_NO",
+# "पुराना खाता सं."): billing exports, hand-made sheets and Hindi offices spell them all ways.
+_OLD_WORDS = ("old", "previous", "prev", "पुराना", "पुरानी", "पुराने")
+_NEW_WORDS = ("new", "नया", "नई", "नयी", "नए", "नये")
+# Words that may stand without a number word after them ("Old Account", "पुराना खाता"); "consumer"
+# may not: "New Consumer" could be a yes/no column.
+_ACCOUNT_WORDS = ("account", "acct", "acc", "a/c", "खाता")
+_ACCOUNT_WORDS_NEEDING_NUMBER = ("consumer", "उपभोक्ता")
+_NUMBER_WORDS = ("number", "no", "num", "nbr", "संख्या", "सं", "नंबर", "नम्बर", "क्रमांक")
+
+
+def _account_number_aliases(which_words: tuple[str, ...]) -> list[str]:
+    aliases = []
+    for which in which_words:
+        for account in _ACCOUNT_WORDS:
+            aliases += [f"{which} {account}", f"{account} {which}"]
+        for number in _NUMBER_WORDS:
+            aliases += [f"{which} {number}", f"{number} {which}"]
+            for account in _ACCOUNT_WORDS + _ACCOUNT_WORDS_NEEDING_NUMBER:
+                aliases += [f"{which} {account} {number}", f"{account} {number} {which}"]
+    return aliases
+
+
+_MOBILE_WORDS = ("mobile", "mob", "मोबाइल", "मोबाईल")
+_MOBILE_PREFIXES = ("", "registered", "regd", "consumer", "रजिस्टर्ड", "पंजीकृत", "उपभोक्ता का")
+_MOBILE_SUFFIXES = ("", "no", "number", "num", "नंबर", "नम्बर", "संख्या", "सं")
+
 _ALIASES = {
-    "old": [
-        "old_account_number",
-        "old account no",
-        "old_acct_no",
-        "old account",
-        "old account num",
-        "old_account_no",
-        "पुराना खाता संख्या",
-        "पुराना खाता नंबर",
-        "पुरानी खाता संख्या",
+    "old": _account_number_aliases(_OLD_WORDS),
+    "new": _account_number_aliases(_NEW_WORDS),
+    "name": [
+        "consumer_name",
+        "name",
+        "consumer",
+        "consumer's name",
+        "name of consumer",
+        "customer name",
+        "customer",
+        "उपभोक्ता का नाम",
+        "उपभोक्ता नाम",
+        "नाम",
     ],
-    "new": [
-        "new_account_number",
-        "new account no",
-        "new_acct_no",
-        "new account",
-        "new account num",
-        "new_account_no",
-        "नया खाता संख्या",
-        "नया खाता नंबर",
-        "नई खाता संख्या",
-    ],
-    "name": ["consumer_name", "name", "consumer", "उपभोक्ता का नाम", "उपभोक्ता नाम", "नाम"],
-    "division": ["division", "खंड", "डिवीजन"],
+    "division": ["division", "div", "division name", "खंड", "खण्ड", "डिवीजन", "डिवीज़न", "डिविजन"],
     "mobile": [
-        "mobile",
-        "mobile no",
-        "mobile number",
-        "registered_mobile",
-        "registered mobile no",
-        "मोबाइल",
-        "मोबाइल नंबर",
-        "मोबाइल संख्या",
+        f"{prefix} {mobile} {suffix}"
+        for prefix in _MOBILE_PREFIXES
+        for mobile in _MOBILE_WORDS
+        for suffix in _MOBILE_SUFFIXES
     ],
 }
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u00a0 \t_-./"), None)
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u00a0 \t_-./()#:'’"), None)
 
 
 def _header_key(value: object) -> str:
@@ -70,7 +85,17 @@ def _header_key(value: object) -> str:
     return "".join(text.casefold().translate(_INVISIBLE).split())
 
 
-_ALIAS_TO_FIELD = {_header_key(alias): name for name, aliases in _ALIASES.items() for alias in aliases}
+def _alias_to_field() -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for name, aliases in _ALIASES.items():
+        for alias in aliases:
+            key = _header_key(alias)
+            # Two fields sharing an alias would make a column's meaning depend on dict order.
+            assert mapping.setdefault(key, name) == name, f"header alias {alias!r} is both {mapping[key]} and {name}"
+    return mapping
+
+
+_ALIAS_TO_FIELD = _alias_to_field()
 
 _DELIMITERS = ",;\t"
 _SAMPLE_BYTES = 64 * 1024
@@ -104,9 +129,32 @@ class MappingFile:
     # 0.0 to 1.0: how far through the file the reader is (bytes for CSV, rows for XLSX).
     fraction_read: Callable[[], float] = field(default=lambda: 0.0)
     close: Callable[[], None] = field(default=lambda: None)
+    # How the file was read, for the preview: a CSV's encoding (a Python codec name) and delimiter,
+    # an XLSX's sheet; the header's row as Excel numbers it.
+    encoding: str = ""
+    delimiter: str = ""
+    sheet_name: str = ""
+    header_row: int = 1
+    # What staff should know about how the file was read (code -> count or names), filled while the
+    # rows are read: hidden rows, a hidden first sheet passed over.
+    notes: dict[str, object] = field(default_factory=dict)
 
 
-def _map_header(cells: list[object]) -> dict[str, int]:
+# The header is looked for in the first rows that are not blank: title rows ("KESCO mapping,
+# Division X", a date) often sit above it. Any further down and a data row could be taken for it.
+HEADER_SEARCH_ROWS = 20
+_FOUND_CELLS = 12
+_FOUND_CELL_CHARS = 40
+
+
+@dataclass(frozen=True)
+class _Header:
+    record_number: int  # its row as Excel numbers it (the lower row of a header on two rows)
+    positions: dict[str, int]
+
+
+def _header_positions(cells: list[object]) -> tuple[dict[str, int], list[str]]:
+    """Which column holds each field, and the fields named more than once."""
     positions: dict[str, int] = {}
     duplicates: list[str] = []
     for index, cell in enumerate(cells):
@@ -116,12 +164,74 @@ def _map_header(cells: list[object]) -> dict[str, int]:
         if name in positions:
             duplicates.append(name)
         positions[name] = index
-    if duplicates:
-        raise FileRefused("duplicate_columns", columns=duplicates)
+    return positions, duplicates
+
+
+def _cell_text(cell: object) -> str:
+    return " ".join(str(cell).split()) if cell is not None else ""
+
+
+def _header_of_two_rows(upper: list[object], lower: list[object]) -> list[str]:
+    """Column names of a header split over two rows: a merged cell ("Account number") above its parts.
+
+    A merged cell's text sits in its first column only (the others read as blank), so the upper
+    row is carried to the right across blanks. Each column then takes the first of: the lower
+    cell, both in either order, or (where the lower cell is blank) the upper one, that is a name.
+    """
+    carried: list[str] = []
+    for cell in upper:
+        carried.append(_cell_text(cell) or (carried[-1] if carried else ""))
+    names = []
+    for index in range(max(len(carried), len(lower))):
+        above = carried[index] if index < len(carried) else ""
+        below = _cell_text(lower[index]) if index < len(lower) else ""
+        candidates = [below, f"{above} {below}", f"{below} {above}"] if below else [above]
+        names.append(next((name for name in candidates if _header_key(name) in _ALIAS_TO_FIELD), below))
+    return names
+
+
+def _looks_like_data(cells: list[object]) -> bool:
+    # Four digits or more in a cell: an account number, a mobile, a date. Never shown as "found".
+    return any(isinstance(cell, int | float) or sum(ch.isdigit() for ch in _cell_text(cell)) >= 4 for cell in cells)
+
+
+def _shown(cells: list[object]) -> list[str]:
+    """The cells of a header row as staff should see them in the refusal: cut short, no data."""
+    texts = [_cell_text(cell)[:_FOUND_CELL_CHARS] for cell in cells]
+    return [text for text in texts if text][:_FOUND_CELLS]
+
+
+def _find_header(records: Iterator[tuple[int, list[object]]]) -> _Header:
+    """The header among the first HEADER_SEARCH_ROWS non-blank records, as (row number, cells).
+
+    Stops reading right after the header, so the caller's iterator goes on with the first data row.
+    A refusal names the columns found in the row that looked most like a header, and that row.
+    """
+    previous: tuple[int, list[object]] | None = None
+    best: tuple[tuple[int, int, int], int, list[object]] | None = None
+    for number, cells in itertools.islice(records, HEADER_SEARCH_ROWS):
+        attempts = [cells]
+        if previous is not None and previous[0] == number - 1:
+            attempts.append(_header_of_two_rows(previous[1], cells))
+        for names in attempts:
+            positions, duplicates = _header_positions(names)
+            if all(name in positions for name in REQUIRED):
+                if duplicates:
+                    raise FileRefused("duplicate_columns", columns=duplicates, row=number, found=_shown(names))
+                return _Header(record_number=number, positions=positions)
+        data = _looks_like_data(cells)
+        score = (len(_header_positions(cells)[0]), 0 if data else 1, len(_shown(cells)))
+        if best is None or score > best[0]:
+            best = (score, number, cells)
+        previous = (number, cells)
+    if best is None:
+        raise FileRefused("no_header")
+    _score, number, cells = best
+    positions, _duplicates = _header_positions(cells)
     missing = [name for name in REQUIRED if name not in positions]
-    if missing:
-        raise FileRefused("missing_columns", columns=missing)
-    return positions
+    if _looks_like_data(cells):
+        raise FileRefused("missing_columns", columns=missing, found=[], searched=HEADER_SEARCH_ROWS)
+    raise FileRefused("missing_columns", columns=missing, row=number, found=_shown(cells))
 
 
 def _is_blank(cells: list[object]) -> bool:
@@ -279,25 +389,29 @@ def _open_csv(path: Path) -> MappingFile:
     if not sample.strip():
         raise FileRefused("no_header")
 
-    header: list[str] | None = None
-    positions: dict[str, int] = {}
-    delimiter = ","
+    # Excel's hint line "sep=;" (written by some exports so that Excel splits on it): Excel takes the
+    # delimiter from it and does not show the line, so the header after it is row 1.
+    sep_line = _SEP_LINE.match(sample)
+    if sep_line:
+        candidates = [sep_line.group(1)]
+        sample = sample[sep_line.end() :]
+    else:
+        candidates = _header_delimiter(sample)
+    layout: _CsvLayout | None = None
+    header: _Header | None = None
     first_refusal: FileRefused | None = None
-    for candidate in _header_delimiter(sample):
-        reader = csv.reader(io.StringIO(sample), delimiter=candidate)
-        header = next((row for row in reader if not _is_blank(list(row))), None)
-        if header is None:
-            raise FileRefused("no_header")
+    for candidate in candidates:
+        layout = _CsvLayout(path=path, encoding=encoding, delimiter=candidate, skip_lines=1 if sep_line else 0)
         try:
-            positions = _map_header(list(header))
+            header = _find_header(_sample_records(sample, layout))
         except FileRefused as refusal:
             first_refusal = first_refusal or refusal
             continue
-        delimiter = candidate
         break
-    else:
+    if header is None or layout is None:
         assert first_refusal is not None
         raise first_refusal
+    delimiter = layout.delimiter
 
     raw = path.open("rb")
     check_nul = encoding == "utf-8-sig"  # the other encodings were read in full already
@@ -305,56 +419,81 @@ def _open_csv(path: Path) -> MappingFile:
     text = io.TextIOWrapper(io.BufferedReader(counting, buffer_size=256 * 1024), encoding=encoding, newline="")
     size = max(path.stat().st_size, 1)
 
-    pick = _picker(positions)
+    pick = _picker(header.positions)
 
     def rows() -> Iterator[RawRow]:
+        for _ in range(layout.skip_lines):
+            text.readline()
         reader = csv.reader(text, delimiter=delimiter)
-        seen_header = False
-        record_number = 0
+        record_number = header.record_number
         try:
-            for record_number, cells in enumerate(reader, start=1):
+            # Title rows and the header itself, read again: they were checked in the sample.
+            for _ in itertools.islice(reader, header.record_number):
+                pass
+            for record_number, cells in enumerate(reader, start=header.record_number + 1):
                 joined = "".join(cells)
                 if not joined.strip():
                     continue  # stray blank lines: skipped, but they keep Excel's row numbering
-                if not seen_header:
-                    seen_header = True
-                    continue
                 if "\n" in joined or "\r" in joined:
                     # Rare: a cell with a line break. Excel's own (Alt+Enter) are fine; rows swallowed
                     # by a quote that was never closed are not.
-                    _refuse_rows_inside_a_cell(cells, delimiter, path, encoding, record_number)
+                    _refuse_rows_inside_a_cell(cells, layout, record_number)
                 # Records counted from the top, blank ones included: the row number Excel shows.
                 yield RawRow(row_number=record_number, values=pick(cells))
         except csv.Error:
             # A quoted cell that never ends grows past the csv module's field limit (131,072
             # characters): the same unclosed quote, found later. It fails the same way every time.
-            raise _unclosed_quote(path, encoding, delimiter, record_number + 1) from None
+            raise _unclosed_quote(layout, record_number + 1) from None
         except UnicodeDecodeError:
             raise FileRefused("mixed_encoding") from None  # only UTF-8 after a BOM is decoded unproven
 
     return MappingFile(
-        columns=list(positions),
+        columns=list(header.positions),
         rows=rows(),
         fraction_read=lambda: min(counting.bytes_read / size, 1.0),
         close=text.close,
+        encoding=encoding,
+        delimiter=delimiter,
+        header_row=header.record_number,
     )
 
 
-def _record_start_line(path: Path, encoding: str, delimiter: str, record_number: int) -> int:
+_SEP_LINE = re.compile(r'"?sep=([^\r\n"])"?(?:\1)*[ \t]*(?:\r\n|\n|\r|$)', re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _CsvLayout:
+    path: Path
+    encoding: str
+    delimiter: str
+    skip_lines: int  # a "sep=" line before the first row
+
+
+def _sample_records(sample: str, layout: _CsvLayout) -> Iterator[tuple[int, list[object]]]:
+    """The non-blank records at the start of the file, numbered as Excel numbers rows."""
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=layout.delimiter)
+    number = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if not _is_blank(list(cells)):
+                yield number, list(cells)
+    except csv.Error:
+        raise _unclosed_quote(layout, number + 1) from None
+
+
+def _record_start_line(layout: _CsvLayout, record_number: int) -> int:
     """The line of the file on which record ``record_number`` starts (a cell may span several lines)."""
-    with path.open("r", encoding=encoding, newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
+    with layout.path.open("r", encoding=layout.encoding, newline="") as handle:
+        for _ in range(layout.skip_lines):
+            handle.readline()
+        reader = csv.reader(handle, delimiter=layout.delimiter)
         for _ in itertools.islice(reader, record_number - 1):
             pass
-        return reader.line_num + 1
+        return reader.line_num + 1 + layout.skip_lines
 
 
-def _unclosed_quote(path: Path, encoding: str, delimiter: str, record_number: int) -> FileRefused:
-    return FileRefused(
-        "malformed_csv",
-        row=record_number,
-        line=_record_start_line(path, encoding, delimiter, record_number),
-    )
+def _unclosed_quote(layout: _CsvLayout, record_number: int) -> FileRefused:
+    return FileRefused("malformed_csv", row=record_number, line=_record_start_line(layout, record_number))
 
 
 def _looks_like_rows(cell: str, delimiter: str) -> bool:
@@ -374,14 +513,14 @@ def _looks_like_rows(cell: str, delimiter: str) -> bool:
     return False
 
 
-def _refuse_rows_inside_a_cell(cells: list[str], delimiter: str, path: Path, encoding: str, record_number: int) -> None:
+def _refuse_rows_inside_a_cell(cells: list[str], layout: _CsvLayout, record_number: int) -> None:
     """Refuse the file when a quote opened in this record swallowed the rows after it.
 
     The whole file, not the row: the swallowed rows are not rows any more, so refusing only this one
     would drop their mappings without a trace in the preview or the report.
     """
-    if any(("\n" in cell or "\r" in cell) and _looks_like_rows(cell, delimiter) for cell in cells):
-        raise _unclosed_quote(path, encoding, delimiter, record_number)
+    if any(("\n" in cell or "\r" in cell) and _looks_like_rows(cell, layout.delimiter) for cell in cells):
+        raise _unclosed_quote(layout, record_number)
 
 
 # --- XLSX -----------------------------------------------------------------------------------------
@@ -403,37 +542,32 @@ def _open_xlsx(path: Path) -> MappingFile:
         raise FileRefused("no_header")
     sheet = workbook.worksheets[0]
     total_rows = sheet.max_row or 0
-    cells_iter = sheet.iter_rows(values_only=True)
-    header_row = 0
-    positions: dict[str, int] | None = None
-    for record_number, cells in enumerate(cells_iter, start=1):
-        if _is_blank(list(cells)):
-            continue
-        header_row = record_number
-        try:
-            positions = _map_header(list(cells))
-        except FileRefused:
-            workbook.close()
-            raise
-        break
-    if positions is None:
+    numbered = enumerate(sheet.iter_rows(values_only=True), start=1)
+    non_blank = ((number, list(cells)) for number, cells in numbered if not _is_blank(list(cells)))
+    try:
+        header = _find_header(non_blank)
+    except FileRefused as refusal:
         workbook.close()
-        raise FileRefused("no_header")
-    progress = {"row": header_row}
-    pick = _picker(positions)
+        refusal.details["sheet"] = sheet.title
+        raise
+    progress = {"row": header.record_number}
+    pick = _picker(header.positions)
 
     def rows() -> Iterator[RawRow]:
-        for record_number, cells in enumerate(cells_iter, start=header_row + 1):
+        # The same iterator the header search stopped in: it goes on with the row after the header.
+        for record_number, cells in numbered:
             progress["row"] = record_number
             if _is_blank(list(cells)):
                 continue
             yield RawRow(row_number=record_number, values=pick(list(cells)))
 
     return MappingFile(
-        columns=list(positions),
+        columns=list(header.positions),
         rows=rows(),
         fraction_read=lambda: min(progress["row"] / total_rows, 1.0) if total_rows else 0.0,
         close=workbook.close,
+        sheet_name=sheet.title,
+        header_row=header.record_number,
     )
 
 

@@ -94,8 +94,14 @@ def file_error_details(detail: str) -> dict:
     return {"columns": [key for key in detail.split(",") if key]}
 
 
+# Added to a header refusal: what the reader did find, so staff can see why it did not match.
+_FOUND_COLUMNS = _("Columns found in row %(row)s: %(found)s.")
+_NO_COLUMN_NAMES = _("No column names were found in the first %(searched)s rows that are not blank.")
+_SHEET_READ = _("Sheet read: %(sheet)s.")
+
+
 def file_error_message(code: str, detail: str = "") -> str:
-    """The translated sentence for a file-level failure, its placeholders filled from ``detail``."""
+    """The translated sentences for a file-level failure, their placeholders filled from ``detail``."""
     details = file_error_details(detail)
     message = FILE_ERRORS.get(code, FILE_ERRORS["internal"])
     if code in _FILE_ERRORS_WITHOUT_DETAILS and not details:
@@ -103,7 +109,16 @@ def file_error_message(code: str, detail: str = "") -> str:
     params = {key: value for key, value in details.items() if isinstance(value, str | int)}
     if "columns" in details:
         params["columns"] = ", ".join(str(COLUMN_LABELS.get(key, key)) for key in details["columns"])
-    return str(message) % _Placeholders(params)
+    sentences = [str(message) % _Placeholders(params)]
+    if isinstance(details.get("found"), list):
+        if details["found"]:
+            found = ", ".join(f"“{name}”" for name in details["found"])
+            sentences.append(str(_FOUND_COLUMNS) % _Placeholders({**params, "found": found}))
+        else:
+            sentences.append(str(_NO_COLUMN_NAMES) % _Placeholders(params))
+    if details.get("sheet"):
+        sentences.append(str(_SHEET_READ) % {"sheet": f"“{details['sheet']}”"})
+    return " ".join(sentences)
 
 
 class _Placeholders(dict):

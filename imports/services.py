@@ -131,11 +131,20 @@ def _fail(batch_id: int, *, code: str, stage: str, detail: str = "") -> None:
     ImportBatch.objects.filter(pk=batch_id).update(
         status=Status.FAILED,
         failure_code=code,
-        failure_detail=detail[:255],
+        failure_detail=detail,
         failed_stage=stage,
         failed_at=timezone.now(),
     )
     logger.warning("import batch %s: failed during %s (%s)", batch_id, stage, code)
+
+
+def _failure_detail(details: dict) -> str:
+    """A refusal's details as the JSON a batch keeps; the columns found are dropped if it would not fit."""
+    detail = json.dumps(details, ensure_ascii=False) if details else ""
+    limit = ImportBatch._meta.get_field("failure_detail").max_length
+    if len(detail) > limit:
+        detail = json.dumps({key: value for key, value in details.items() if key != "found"}, ensure_ascii=False)
+    return detail[:limit]
 
 
 def _staging_delete(batch_id: int) -> None:
@@ -547,7 +556,7 @@ def _validate_once(batch_id: int, progress: ProgressCallback | None) -> None:
             logger.info("import batch %s: validated %s rows", batch_id, rows_read)
         except FileRefused as refused:
             _staging_delete(batch_id)
-            detail = json.dumps(refused.details, ensure_ascii=False) if refused.details else ""
+            detail = _failure_detail(refused.details)
             _fail(batch_id, code=refused.code, detail=detail, stage=ImportBatch.Stage.VALIDATE)
         except csv.Error:
             # The reader turns these into an unclosed-quote refusal naming the row; this is the net

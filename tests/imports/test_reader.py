@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import codecs
+import io
 
+import openpyxl
 import pytest
 from django.utils import translation
 
 from accounts.models import AccountMapping
 from imports.models import ImportBatch, ImportRow
 from imports.reasons import file_error_details, file_error_message
-from tests.imports.conftest import batch_validated, csv_bytes, xlsx_bytes
+from tests.imports.conftest import HEADER, batch_validated, csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +272,121 @@ def test_it_refuses_a_nul_character_far_into_a_utf8_file_with_a_bom() -> None:
 
     assert (batch.failure_code, file_error_details(batch.failure_detail)) == ("nul_character", {"line": 4002})
     assert not ImportRow.objects.filter(batch_id=batch.pk).exists()
+
+
+def _xlsx_with_merged_title(rows: list[list[object]], merge: str) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Kidwai Nagar"
+    for row in rows:
+        sheet.append(row)
+    sheet.merge_cells(merge)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_it_finds_the_header_below_title_rows_and_keeps_excels_row_numbers_in_a_csv() -> None:
+    data = csv_bytes(
+        "12345678,2640000001,Ram,North,",
+        "12345679,2640000002,Sita,South,",
+        header="KESCO mapping export,,,,\r\nGenerated 2024-01-01,\r\n,,,,\r\n\r\n" + HEADER,
+    )
+
+    batch = batch_validated(data)
+
+    assert batch.status == ImportBatch.Status.VALIDATED, batch.failure_code
+    assert [row[:3] for row in _staged(batch)] == [(6, "12345678", "2640000001"), (7, "12345679", "2640000002")]
+
+
+def test_it_finds_the_header_below_a_merged_title_in_a_workbook() -> None:
+    data = _xlsx_with_merged_title(
+        [["KESCO old/new mapping - Kidwai Nagar"], [], list(HEADER.split(",")), ["50000101", "3050000101", "N0"]],
+        merge="A1:E1",
+    )
+
+    batch = batch_validated(data, name="mapping.xlsx")
+
+    assert batch.status == ImportBatch.Status.VALIDATED, batch.failure_code
+    assert [row[:3] for row in _staged(batch)] == [(4, "50000101", "3050000101")]
+
+
+def test_it_reads_a_header_merged_over_two_rows() -> None:
+    data = _xlsx_with_merged_title(
+        [["Account number", None, "consumer_name"], ["old", "new", None], ["50000201", "3150000201", "Ram"]],
+        merge="A1:B1",
+    )
+
+    batch = batch_validated(data, name="mapping.xlsx")
+
+    assert batch.status == ImportBatch.Status.VALIDATED, batch.failure_code
+    assert _staged(batch) == [(3, "50000201", "3150000201", "Ram", "")]
+
+
+def test_it_takes_the_delimiter_from_excels_sep_line_and_numbers_rows_without_it() -> None:
+    # Excel hides the "sep=;" line: the header is its row 1. The comma in the name is not a delimiter.
+    data = b"sep=;\r\nold_account_number;new_account_number;consumer_name\r\n92000001;3192000001;Sharma, R.K.\r\n"
+
+    batch = batch_validated(data)
+
+    assert batch.status == ImportBatch.Status.VALIDATED, batch.failure_code
+    assert _staged(batch) == [(2, "92000001", "3192000001", "Sharma, R.K.", "")]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Old A/c No,New A/c No,Mobile",
+        "OLD_ACC_NO,NEW_ACC_NO,mob no",
+        "Old Consumer No.,New Consumer No.,Mobile No.",
+        "Account No (Old),Account No (New),Regd. Mobile No.",
+        "Old Acct #,New Acct #,Mobile Number",
+        "पुराना खाता सं.,नया खाता सं.,मोबाईल",
+        "पुरानी खाता संख्या,नई खाता संख्या,मोबाईल नंबर",
+    ],
+)
+def test_it_matches_the_ways_billing_offices_spell_the_headers(header: str) -> None:
+    batch = batch_validated(csv_bytes("12345678,2640000001,9876543210", header=header))
+
+    assert batch.status == ImportBatch.Status.VALIDATED, (header, batch.failure_detail)
+    assert ImportRow.objects.get(batch_id=batch.pk).mobile_last4 == "3210"
+
+
+def test_a_refused_header_shows_the_columns_found_and_the_sheet_read() -> None:
+    data = _xlsx_with_merged_title(
+        [["Mapping"], ["Consumer ID (old)", "Consumer ID (new)", "Name"], ["50000201", "3150000201", "Ram"]],
+        merge="A1:C1",
+    )
+
+    batch = batch_validated(data, name="mapping.xlsx")
+
+    assert batch.failure_code == "missing_columns"
+    with translation.override("en"):
+        message = file_error_message(batch.failure_code, batch.failure_detail)
+    assert message == (
+        "Required columns are missing: old account number, new account number. Columns found in row 2: "
+        "“Consumer ID (old)”, “Consumer ID (new)”, “Name”. Sheet read: “Kidwai Nagar”."
+    )
+
+
+def test_a_refused_header_never_shows_a_data_row() -> None:
+    batch = batch_validated(csv_bytes("12345679,2640000002,Sita,,", header="12345678,2640000001,Ram Prasad,,"))
+
+    assert batch.failure_code == "missing_columns"
+    assert "Ram" not in batch.failure_detail and "12345678" not in batch.failure_detail
+    with translation.override("en"):
+        message = file_error_message(batch.failure_code, batch.failure_detail)
+    assert message.endswith("No column names were found in the first 20 rows that are not blank.")
+
+
+def test_it_looks_for_the_header_only_in_the_first_20_rows_that_are_not_blank() -> None:
+    titles = "\n".join(f"note {n}," for n in range(20))
+
+    batch = batch_validated(csv_bytes("12345678,2640000001", header=titles + "\nold_account_number,new_account_number"))
+
+    assert batch.failure_code == "missing_columns"
+    assert file_error_details(batch.failure_detail) == {
+        "columns": ["old", "new"],
+        "row": 1,
+        "found": ["note 0"],
+    }
