@@ -29,7 +29,7 @@ _ACCEPTED_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Mapping file"),
-        help_text=gettext_lazy("CSV (comma, semicolon or tab separated) or XLSX; the first sheet is read."),
+        help_text=gettext_lazy("CSV (comma, semicolon or tab separated) or XLSX; the first visible sheet is read."),
     )
     apply_when_valid = forms.BooleanField(
         label=gettext_lazy("Apply when valid"),
@@ -166,6 +166,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
             "refusals": selectors.batch_refusals_summary(batch=batch),
             "refused_rows": selectors.batch_refused_rows_first(batch=batch) if batch.status == "validated" else [],
             "files_deleted_note": selectors.batch_files_deleted_note(batch=batch),
+            "read_as": selectors.batch_read_as(batch=batch),
+            "notes": selectors.batch_notes(batch=batch),
             "can_queue_again": batch.can_queue_again(),
             "requeue_after_minutes": int(REQUEUE_AFTER.total_seconds() // 60),
             "failure_message": file_error_message(batch.failure_code, batch.failure_detail)

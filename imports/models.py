@@ -57,6 +57,15 @@ class ImportBatch(models.Model):
 
     # Which optional columns the file had (name, division, mobile), for the preview.
     columns = models.JSONField(_("columns found"), default=list, blank=True)
+    # How the file was read, shown on the preview so staff can tell a misread file at a glance: a
+    # CSV's encoding (a Python codec name) and delimiter, an XLSX's sheet, and the header's row.
+    encoding = models.CharField(_("encoding"), max_length=16, blank=True)
+    delimiter = models.CharField(_("delimiter"), max_length=1, blank=True)
+    sheet_name = models.CharField(_("sheet read"), max_length=255, blank=True)
+    header_row = models.PositiveIntegerField(_("header row"), null=True, blank=True)
+    # What staff should check before applying, as {code: count or names} (see selectors.batch_notes):
+    # hidden rows, a hidden first sheet passed over, old numbers shorter than usual.
+    notes = models.JSONField(_("notes"), default=dict, blank=True)
     rows_read = models.PositiveIntegerField(_("rows read"), default=0)
     count_new = models.PositiveIntegerField(_("new mappings"), default=0)
     count_changed = models.PositiveIntegerField(_("changed mappings"), default=0)

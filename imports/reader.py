@@ -21,6 +21,7 @@ from typing import IO, NamedTuple
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._reader import WorkSheetParser
 
 FIELDS = ("old", "new", "name", "division", "mobile")
 REQUIRED = ("old", "new")
@@ -540,10 +541,17 @@ def _open_xlsx(path: Path) -> MappingFile:
     if not workbook.worksheets:
         workbook.close()
         raise FileRefused("no_header")
-    sheet = workbook.worksheets[0]
+    # The first sheet staff can see: a hidden one (old data, lookup lists) is never what they meant.
+    # Excel always keeps at least one sheet visible; the first sheet is the fallback all the same.
+    visible = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
+    sheet = visible[0] if visible else workbook.worksheets[0]
+    notes: dict[str, object] = {}
+    passed_over = [other.title for other in workbook.worksheets[: workbook.worksheets.index(sheet)]]
+    if passed_over:
+        notes["hidden_sheets_passed_over"] = passed_over
     total_rows = sheet.max_row or 0
-    numbered = enumerate(sheet.iter_rows(values_only=True), start=1)
-    non_blank = ((number, list(cells)) for number, cells in numbered if not _is_blank(list(cells)))
+    numbered = _sheet_rows(workbook, sheet)
+    non_blank = ((number, cells) for number, cells, _hidden in numbered if not _is_blank(cells))
     try:
         header = _find_header(non_blank)
     except FileRefused as refusal:
@@ -555,11 +563,17 @@ def _open_xlsx(path: Path) -> MappingFile:
 
     def rows() -> Iterator[RawRow]:
         # The same iterator the header search stopped in: it goes on with the row after the header.
-        for record_number, cells in numbered:
+        hidden_rows = 0
+        for record_number, cells, hidden in numbered:
             progress["row"] = record_number
-            if _is_blank(list(cells)):
+            if _is_blank(cells):
                 continue
-            yield RawRow(row_number=record_number, values=pick(list(cells)))
+            if hidden:
+                # Read like any other (they are in the file, and skipping them would drop mappings
+                # silently), but counted: a filter left on in Excel hides what is being imported.
+                hidden_rows += 1
+                notes["hidden_rows"] = hidden_rows
+            yield RawRow(row_number=record_number, values=pick(cells))
 
     return MappingFile(
         columns=list(header.positions),
@@ -568,7 +582,44 @@ def _open_xlsx(path: Path) -> MappingFile:
         close=workbook.close,
         sheet_name=sheet.title,
         header_row=header.record_number,
+        notes=notes,
     )
+
+
+def _sheet_rows(workbook: openpyxl.Workbook, sheet) -> Iterator[tuple[int, list[object], bool]]:  # type: ignore[no-untyped-def]
+    """(row number, cell values, hidden) for each row of a read-only sheet, streamed.
+
+    openpyxl's read-only sheet does not say which rows are hidden, but the parser it streams with
+    sees each row's attributes: this is its iter_rows(values_only=True), keeping them (openpyxl is
+    pinned in requirements.txt; a test reads a hidden row). Row attributes are dropped as soon as
+    the row is read, so memory stays flat. A sheet the parser cannot read to the end is refused.
+    """
+    source = sheet._get_source()
+    try:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=workbook.data_only,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        parsed = parser.parse()
+        number = 0
+        while True:
+            try:
+                number, cells = next(parsed)
+            except StopIteration:
+                return
+            except Exception as error:  # damaged XML, a bad cell: the same on every run
+                raise FileRefused("damaged_workbook", row=number + 1, sheet=sheet.title) from error
+            attributes = parser.row_dimensions.pop(str(number), None) or {}
+            values: list[object] = [None] * max((cell["column"] for cell in cells), default=0)
+            for cell in cells:
+                values[cell["column"] - 1] = cell["value"]
+            yield number, values, attributes.get("hidden") in {"1", "true"}
+    finally:
+        source.close()
 
 
 _CSV_SUFFIXES = {".csv", ".txt", ".tsv"}

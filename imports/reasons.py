@@ -46,6 +46,10 @@ FILE_ERRORS = {
     "missing_columns": _("Required columns are missing: %(columns)s."),
     "duplicate_columns": _("A column appears twice: %(columns)s."),
     "no_rows": _("The file has a header but no data rows."),
+    "damaged_workbook": _(
+        "This workbook could not be read past row %(row)s: it is damaged. Open it in Excel, save it "
+        "again, and upload the new file."
+    ),
     "malformed_csv": _(
         "This file has a quotation mark that is never closed, near row %(row)s (line %(line)s of the file): "
         "the rows after it were read as part of one cell. Fix it in Excel and export the file again."

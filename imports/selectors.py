@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from imports.models import ImportBatch, ImportRow
 from imports.reasons import ROW_REASONS
@@ -70,6 +71,59 @@ def batch_progress(*, batch: ImportBatch) -> BatchProgress:
         seconds_left=left,
         text=text,
     )
+
+
+_ENCODING_LABELS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": gettext_lazy("UTF-8 (with a byte-order mark)"),
+    "utf-16": "UTF-16",
+    "cp1252": "Windows-1252",
+}
+_DELIMITER_LABELS = {
+    ",": gettext_lazy("commas"),
+    ";": gettext_lazy("semicolons"),
+    "\t": gettext_lazy("tabs"),
+}
+
+
+def batch_read_as(*, batch: ImportBatch) -> str:
+    """How the file was read (encoding and delimiter, or the sheet), for staff to spot a misread file."""
+    row = batch.header_row or 1
+    if batch.sheet_name:
+        return _("Excel workbook, sheet %(sheet)s; header on row %(row)s.") % {
+            "sheet": f"“{batch.sheet_name}”",
+            "row": row,
+        }
+    if batch.encoding:
+        return _("CSV file in %(encoding)s, columns separated by %(delimiter)s; header on row %(row)s.") % {
+            "encoding": _ENCODING_LABELS.get(batch.encoding, batch.encoding),
+            "delimiter": _DELIMITER_LABELS.get(batch.delimiter, f"“{batch.delimiter}”"),
+            "row": row,
+        }
+    return ""
+
+
+def batch_notes(*, batch: ImportBatch) -> list[str]:
+    """What staff should check in the preview before applying, in plain words."""
+    notes = batch.notes or {}
+    sentences = []
+    if notes.get("hidden_sheets_passed_over"):
+        sentences.append(
+            _("The first sheet of this workbook is hidden (%(hidden)s): the first visible sheet, %(sheet)s, was read.")
+            % {
+                "hidden": ", ".join(f"“{name}”" for name in notes["hidden_sheets_passed_over"]),
+                "sheet": f"“{batch.sheet_name}”",
+            }
+        )
+    if notes.get("hidden_rows"):
+        sentences.append(
+            _(
+                "Rows hidden in the sheet (filtered out or hidden by hand): %(count)s. They were read and "
+                "checked like the others; unhide them in Excel to see everything this batch imports."
+            )
+            % {"count": notes["hidden_rows"]}
+        )
+    return sentences
 
 
 def batch_refusals_summary(*, batch: ImportBatch) -> list[tuple[str, str, int]]:

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from imports.checks import CheckedRow, Lengths, row_check
 from imports.models import REQUEUE_AFTER, ImportBatch, ImportRow
-from imports.reader import FileRefused, mapping_file_open
+from imports.reader import FileRefused, MappingFile, mapping_file_open
 from imports.reasons import ROW_REASONS, bilingual
 
 logger = logging.getLogger(__name__)
@@ -289,7 +289,7 @@ class _StagingWriter:
                 self._pool.shutdown(wait=True)
 
 
-def _staging_load(batch: ImportBatch, progress: ProgressCallback | None) -> tuple[list[str], int]:
+def _staging_load(batch: ImportBatch, progress: ProgressCallback | None) -> tuple[MappingFile, int]:
     mapping_file = mapping_file_open(Path(batch.file.path), original_name=batch.original_name)
     started = time.time()
     rows_read = 0
@@ -323,7 +323,7 @@ def _staging_load(batch: ImportBatch, progress: ProgressCallback | None) -> tupl
     _progress_report(batch.pk, phase="validating", done=rows_read, total=rows_read, started=started)
     if progress:
         progress("validating", rows_read, rows_read)
-    return mapping_file.columns, rows_read
+    return mapping_file, rows_read
 
 
 # Whole-file checks. Each statement is plain SQL that PostgreSQL and SQLite both run; "%s" is the batch.
@@ -538,7 +538,7 @@ def _validate_once(batch_id: int, progress: ProgressCallback | None) -> None:
         started = time.monotonic()
         try:
             _staging_delete(batch_id)
-            columns, rows_read = _staging_load(batch, progress)
+            mapping_file, rows_read = _staging_load(batch, progress)
             if rows_read == 0:
                 raise FileRefused("no_rows")
             _staging_mark(batch_id)
@@ -546,7 +546,12 @@ def _validate_once(batch_id: int, progress: ProgressCallback | None) -> None:
             _report_write(batch)
             ImportBatch.objects.filter(pk=batch_id).update(
                 status=Status.VALIDATED,
-                columns=columns,
+                columns=mapping_file.columns,
+                encoding=mapping_file.encoding,
+                delimiter=mapping_file.delimiter,
+                sheet_name=mapping_file.sheet_name[:255],
+                header_row=mapping_file.header_row,
+                notes=mapping_file.notes,
                 rows_read=rows_read,
                 error_report=batch.error_report.name or "",
                 validated_at=timezone.now(),

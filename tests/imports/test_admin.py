@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import time
 
+import openpyxl
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -162,3 +165,25 @@ def test_rolling_back_from_the_admin_restores_the_table() -> None:
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.ROLLED_BACK
     assert not AccountMapping.objects.exists()
+
+
+def test_the_preview_says_how_the_file_was_read_and_what_to_check() -> None:
+    operator = _client_for(staff_user("operator", can_import=True))
+    operator.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Panki"
+    for row in (["old_account_number", "new_account_number"], ["50000401", "3050000401"], ["50000402", "3050000402"]):
+        sheet.append(row)
+    sheet.row_dimensions[3].hidden = True
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    xlsx = batch_validated(buffer.getvalue(), name="mapping.xlsx")
+    csv_batch = batch_validated(csv_bytes("12345678;2640000001", header="old account no;new account no"))
+
+    xlsx_page = operator.get(reverse("admin:imports_importbatch_change", args=[xlsx.pk])).content.decode()
+    csv_page = operator.get(reverse("admin:imports_importbatch_change", args=[csv_batch.pk])).content.decode()
+
+    assert "Excel workbook, sheet “Panki”; header on row 1." in xlsx_page
+    assert "Rows hidden in the sheet (filtered out or hidden by hand): 1." in xlsx_page
+    assert "CSV file in UTF-8, columns separated by semicolons; header on row 1." in csv_page

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -74,3 +75,21 @@ def test_running_the_same_file_again_says_nothing_changed(tmp_path: Path) -> Non
 
     assert "0 new, 0 changed, 1 unchanged" in output
     assert "Nothing changed" in output
+
+
+def test_it_says_how_it_read_the_file_and_what_to_check_in_english_and_hindi(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Old"
+    workbook.active.sheet_state = "hidden"
+    data = workbook.create_sheet("Current")
+    workbook.active = 1
+    data.append(["old_account_number", "new_account_number"])
+    data.append(["50000451", "3050000451"])
+    path = tmp_path / "mapping.xlsx"
+    workbook.save(path)
+
+    output = _run(str(path), "--dry-run")
+
+    assert "Read as: Excel workbook, sheet “Current”; header on row 1. / Excel वर्कबुक, शीट “Current”" in output
+    assert "The first sheet of this workbook is hidden (“Old”): the first visible sheet, “Current”, was read." in output
+    assert "इस वर्कबुक की पहली शीट छिपी हुई है" in output

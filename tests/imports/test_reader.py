@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -390,3 +391,75 @@ def test_it_looks_for_the_header_only_in_the_first_20_rows_that_are_not_blank() 
         "row": 1,
         "found": ["note 0"],
     }
+
+
+def _workbook(*sheets: tuple[str, str, list[list[object]]], hidden_rows: tuple[int, ...] = ()) -> bytes:
+    """Sheets as (title, state, rows); hidden_rows are hidden in the last sheet."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, state, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append(row)
+    for number in hidden_rows:
+        sheet.row_dimensions[number].hidden = True
+    workbook.active = next(index for index, (_t, state, _r) in enumerate(sheets) if state == "visible")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_it_reads_the_first_visible_sheet_and_notes_the_hidden_one_passed_over() -> None:
+    header = ["old_account_number", "new_account_number"]
+    data = _workbook(
+        ("Old", "hidden", [header, ["50000401", "3050000401"]]),
+        ("Current", "visible", [header, ["50000451", "3050000451"]]),
+    )
+
+    batch = batch_validated(data, name="mapping.xlsx")
+
+    assert batch.status == ImportBatch.Status.VALIDATED, batch.failure_code
+    assert [row[1] for row in _staged(batch)] == ["50000451"]
+    assert (batch.sheet_name, batch.notes) == ("Current", {"hidden_sheets_passed_over": ["Old"]})
+
+
+def test_it_imports_hidden_rows_of_a_sheet_and_counts_them_for_the_preview() -> None:
+    rows = [["old_account_number", "new_account_number"]] + [[f"9400000{n}", f"319400000{n}"] for n in range(6)]
+    data = _workbook(("Sheet", "visible", rows), hidden_rows=(2, 4, 6))
+
+    batch = batch_validated(data, name="mapping.xlsx")
+
+    assert batch.rows_read == 6  # read and checked like the others: skipping them would drop mappings
+    assert batch.notes == {"hidden_rows": 3}
+    assert (batch.sheet_name, batch.header_row, batch.encoding) == ("Sheet", 1, "")
+
+
+def test_it_records_the_encoding_delimiter_and_header_row_it_read_a_csv_with() -> None:
+    data = codecs.BOM_UTF8 + csv_bytes(
+        "12345678;2640000001", header="Mapping for Panki;\r\nold_account_number;new_account_number"
+    )
+
+    batch = batch_validated(data)
+
+    assert (batch.encoding, batch.delimiter, batch.header_row, batch.sheet_name) == ("utf-8-sig", ";", 2, "")
+
+
+def test_it_refuses_a_workbook_whose_sheet_breaks_off_as_damaged_not_as_an_internal_error() -> None:
+    rows = [["old_account_number", "new_account_number"]] + [[f"5000000{n}", f"315000000{n}"] for n in range(5)]
+    original = zipfile.ZipFile(io.BytesIO(xlsx_bytes(rows)))
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(damaged, "w") as copy:
+        for item in original.infolist():
+            content = original.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content[: content.index(b'<row r="4"')] + b'<row r="4"><c r="A4" t="inlineStr"><is><t>'
+            copy.writestr(item, content)
+
+    batch = batch_validated(damaged.getvalue(), name="mapping.xlsx")
+
+    assert (batch.failure_code, file_error_details(batch.failure_detail)) == (
+        "damaged_workbook",
+        {"row": 4, "sheet": "Sheet"},
+    )
+    assert not ImportRow.objects.filter(batch_id=batch.pk).exists()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 from tqdm import tqdm
 
-from imports import services
+from imports import selectors, services
 from imports.models import ImportBatch
 from imports.reasons import ROW_REASONS, file_error_message
 
@@ -73,6 +75,11 @@ class Command(BaseCommand):
             f"{batch.count_changed} changed, {batch.count_unchanged} unchanged, "
             f"{batch.count_duplicates} duplicate rows, {batch.count_refused} refused."
         )
+        read_as = _in_both_languages(lambda: [selectors.batch_read_as(batch=batch)])
+        if read_as[0]:
+            self.stdout.write(f"Read as: {read_as[0]}")
+        for note in _in_both_languages(lambda: selectors.batch_notes(batch=batch)):
+            self.stdout.write(self.style.WARNING(f"Note: {note}"))
         for code, count in sorted(batch.refused_by_reason.items(), key=lambda item: -item[1]):
             self.stdout.write(f"  refused {count:>8} {code}: {ROW_REASONS.get(code, code)}")
         if batch.error_report:
@@ -83,6 +90,15 @@ class Command(BaseCommand):
             return False
         answer = input(f"Apply {batch.count_new} new and {batch.count_changed} changed mappings? [y/N] ")
         return answer.strip().lower() in {"y", "yes"}
+
+
+def _in_both_languages(render: Callable[[], list[str]]) -> list[str]:
+    """Each sentence as "English / हिन्दी": operators and the billing team read either."""
+    with translation.override("en"):
+        english = render()
+    with translation.override("hi"):
+        hindi = render()
+    return [en if en == hi else f"{en} / {hi}" for en, hi in zip(english, hindi, strict=True)]
 
 
 class _ProgressBar:
