@@ -165,6 +165,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
             "progress": selectors.batch_progress(batch=batch),
             "refusals": selectors.batch_refusals_summary(batch=batch),
             "refused_rows": selectors.batch_refused_rows_first(batch=batch) if batch.status == "validated" else [],
+            "short_old_rows": selectors.batch_short_old_numbers_first(batch=batch)
+            if batch.status == "validated" and (batch.notes or {}).get("short_old_numbers")
+            else [],
             "files_deleted_note": selectors.batch_files_deleted_note(batch=batch),
             "read_as": selectors.batch_read_as(batch=batch),
             "notes": selectors.batch_notes(batch=batch),

@@ -26,6 +26,14 @@ ROW_REASONS = {
     "new_number_taken": _("This new account number already belongs to a different old account number."),
 }
 
+# Rows that are imported but that staff should look at: in the preview's notes and the report.
+ROW_WARNINGS = {
+    "short_old_number": _(
+        "The old account number is shorter than the usual %(length)s digits: check that Excel did not drop "
+        "its leading zeros (00123456 saved as 123456). It is imported as it is."
+    ),
+}
+
 FILE_ERRORS = {
     "unsupported_type": _("Only CSV and XLSX files can be imported."),
     "not_a_workbook": _("This file is named .xlsx but is not an Excel workbook."),

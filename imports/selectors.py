@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db.models.functions import Length
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -123,7 +125,31 @@ def batch_notes(*, batch: ImportBatch) -> list[str]:
             )
             % {"count": notes["hidden_rows"]}
         )
+    if notes.get("short_old_numbers"):
+        sentences.append(
+            _(
+                "Old account numbers shorter than the usual %(length)s digits: %(count)s. They are imported "
+                "as they are (%(min)s to %(max)s digits are allowed), but check that Excel did not drop their leading "
+                "zeros (00123456 saved as 123456): the report lists them."
+            )
+            % {
+                "count": notes["short_old_numbers"],
+                "length": settings.OLD_ACCOUNT_NUMBER_LENGTH,
+                "min": settings.OLD_ACCOUNT_NUMBER_MIN_LENGTH,
+                "max": settings.OLD_ACCOUNT_NUMBER_MAX_LENGTH,
+            }
+        )
     return sentences
+
+
+def batch_short_old_numbers_first(*, batch: ImportBatch, limit: int = 50) -> list[dict]:
+    """The first rows whose old number is shorter than usual, for the preview page (all: the report)."""
+    return list(
+        ImportRow.objects.annotate(old_length=Length("old_account_number"))
+        .filter(batch_id=batch.pk, reason="", is_duplicate=False, old_length__lt=settings.OLD_ACCOUNT_NUMBER_LENGTH)
+        .order_by("row_number")
+        .values("row_number", "old_raw", "new_raw")[:limit]
+    )
 
 
 def batch_refusals_summary(*, batch: ImportBatch) -> list[tuple[str, str, int]]:

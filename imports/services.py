@@ -29,6 +29,7 @@ from django.core.cache import cache
 from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.functions import Length
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,7 +37,7 @@ from django.utils.translation import gettext_lazy
 from imports.checks import CheckedRow, Lengths, row_check
 from imports.models import REQUEUE_AFTER, ImportBatch, ImportRow
 from imports.reader import FileRefused, MappingFile, mapping_file_open
-from imports.reasons import ROW_REASONS, bilingual
+from imports.reasons import ROW_REASONS, ROW_WARNINGS, bilingual
 
 logger = logging.getLogger(__name__)
 
@@ -373,11 +374,13 @@ _DIFFERS = """(
     OR (staged.mobile_last4 <> '' AND staged.mobile_last4 <> live.mobile_last4)
 )"""
 _TO_APPLY = "staged.batch_id = %s AND staged.reason = '' AND NOT staged.is_duplicate"
+# The last figure: old numbers shorter than the usual length (%s), imported but flagged to staff.
 _PREVIEW = f"""
 SELECT
     COUNT(*),
     COALESCE(SUM(CASE WHEN live.id IS NULL THEN 1 ELSE 0 END), 0),
-    COALESCE(SUM(CASE WHEN live.id IS NOT NULL AND {_DIFFERS} THEN 1 ELSE 0 END), 0)
+    COALESCE(SUM(CASE WHEN live.id IS NOT NULL AND {_DIFFERS} THEN 1 ELSE 0 END), 0),
+    COALESCE(SUM(CASE WHEN LENGTH(staged.old_account_number) < %s THEN 1 ELSE 0 END), 0)
 FROM imports_importrow staged
 LEFT JOIN accounts_accountmapping live ON live.old_account_number = staged.old_account_number
 WHERE {_TO_APPLY}
@@ -433,12 +436,23 @@ def _refusal_counts(batch_id: int) -> dict:
     }
 
 
-def _preview_counts(batch_id: int) -> dict:
-    """How the rows to apply compare with the live table now: new, changed, unchanged."""
+def _preview_counts(batch_id: int) -> tuple[dict, int]:
+    """How the rows to apply compare with the live table now (new, changed, unchanged), and how many
+    of them have an old number shorter than the usual length."""
     with connection.cursor() as cursor, _bulk_work_memory(cursor):
-        cursor.execute(_PREVIEW, [batch_id])
-        to_apply, new, changed = (int(value) for value in cursor.fetchone())
-    return {"count_new": new, "count_changed": changed, "count_unchanged": to_apply - new - changed}
+        cursor.execute(_PREVIEW, [settings.OLD_ACCOUNT_NUMBER_LENGTH, batch_id])
+        to_apply, new, changed, short = (int(value) for value in cursor.fetchone())
+    return {"count_new": new, "count_changed": changed, "count_unchanged": to_apply - new - changed}, short
+
+
+def _rows_with_short_old_numbers(batch_id: int) -> Q:
+    """Rows that will be applied and whose old number is shorter than usual (the first of duplicates)."""
+    return Q(batch_id=batch_id, reason="", is_duplicate=False, old_length__lt=settings.OLD_ACCOUNT_NUMBER_LENGTH)
+
+
+def _notes_with_short_old_numbers(notes: dict, short: int) -> dict:
+    notes = {key: value for key, value in notes.items() if key != "short_old_numbers"}
+    return {**notes, "short_old_numbers": short} if short else notes
 
 
 def excel_safe(value: object) -> str:
@@ -450,10 +464,20 @@ def excel_safe(value: object) -> str:
 
 
 def _report_write(batch: ImportBatch) -> None:
-    """The refused rows as a CSV that opens safely in Excel (UTF-8 with BOM, formulas neutralised)."""
+    """The refused rows, then the rows imported with a warning, as a CSV that opens safely in Excel.
+
+    UTF-8 with BOM (Excel then shows Hindi), formulas neutralised; each row says whether it was
+    refused or only warned about, with the code and the reason in English and in Hindi.
+    """
     if batch.error_report:
         batch.error_report.delete(save=False)
-    if not ImportRow.objects.filter(batch_id=batch.pk).exclude(reason="").exists():
+    rows = (
+        ImportRow.objects.annotate(old_length=Length("old_account_number"))
+        .filter(Q(batch_id=batch.pk) & ~Q(reason="") | _rows_with_short_old_numbers(batch.pk))
+        .order_by("row_number")
+        .values_list("row_number", "old_raw", "new_raw", "consumer_name", "division", "mobile_last4", "reason")
+    )
+    if not rows.exists():
         batch.error_report = ""
         return
     # Lazy strings: bilingual() renders each in English and in Hindi. An eager gettext here would hand
@@ -468,24 +492,23 @@ def _report_write(batch: ImportBatch) -> None:
         "code",
         "reason",
         "कारण",
+        bilingual(gettext_lazy("outcome")),
     ]
+    texts: dict[str, tuple[str, str]] = {}
+    for code, message in {**ROW_REASONS, **ROW_WARNINGS}.items():
+        params = {"length": settings.OLD_ACCOUNT_NUMBER_LENGTH}
+        with translation.override("en"):
+            english = str(message) % params if code in ROW_WARNINGS else str(message)
+        with translation.override("hi"):
+            hindi = str(message) % params if code in ROW_WARNINGS else str(message)
+        texts[code] = (english, hindi)
+    refused, warning = bilingual(gettext_lazy("refused")), bilingual(gettext_lazy("imported, check it"))
     with tempfile.NamedTemporaryFile("w", encoding="utf-8-sig", newline="", suffix=".csv", delete=False) as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
-        rows = (
-            ImportRow.objects.filter(batch_id=batch.pk)
-            .exclude(reason="")
-            .order_by("row_number")
-            .values_list("row_number", "old_raw", "new_raw", "consumer_name", "division", "mobile_last4", "reason")
-        )
-        reasons_en: dict[str, str] = {}
-        reasons_hi: dict[str, str] = {}
-        for code, message in ROW_REASONS.items():
-            with translation.override("en"):
-                reasons_en[code] = str(message)
-            with translation.override("hi"):
-                reasons_hi[code] = str(message)
         for row_number, old_raw, new_raw, name, division, mobile, reason in rows.iterator(chunk_size=5000):
+            code = reason or "short_old_number"  # the one warning a row that is imported can carry
+            english, hindi = texts.get(code, (code, code))
             writer.writerow(
                 [
                     row_number,
@@ -494,9 +517,10 @@ def _report_write(batch: ImportBatch) -> None:
                     excel_safe(name),
                     excel_safe(division),
                     excel_safe(mobile),
-                    reason,
-                    excel_safe(reasons_en.get(reason, reason)),
-                    excel_safe(reasons_hi.get(reason, reason)),
+                    code,
+                    excel_safe(english),
+                    excel_safe(hindi),
+                    refused if reason else warning,
                 ]
             )
         temporary = Path(handle.name)
@@ -542,7 +566,8 @@ def _validate_once(batch_id: int, progress: ProgressCallback | None) -> None:
             if rows_read == 0:
                 raise FileRefused("no_rows")
             _staging_mark(batch_id)
-            counts = {**_preview_counts(batch_id), **_refusal_counts(batch_id)}
+            preview, short = _preview_counts(batch_id)
+            counts = {**preview, **_refusal_counts(batch_id)}
             _report_write(batch)
             ImportBatch.objects.filter(pk=batch_id).update(
                 status=Status.VALIDATED,
@@ -551,7 +576,7 @@ def _validate_once(batch_id: int, progress: ProgressCallback | None) -> None:
                 delimiter=mapping_file.delimiter,
                 sheet_name=mapping_file.sheet_name[:255],
                 header_row=mapping_file.header_row,
-                notes=mapping_file.notes,
+                notes=_notes_with_short_old_numbers(mapping_file.notes, short),
                 rows_read=rows_read,
                 error_report=batch.error_report.name or "",
                 validated_at=timezone.now(),
@@ -698,7 +723,14 @@ def import_batch_apply(
         batch = ImportBatch.objects.get(pk=batch_id)
         if refused_now:
             _report_write(batch)
-            ImportBatch.objects.filter(pk=batch_id).update(error_report=batch.error_report.name or "")
+            short = (
+                ImportRow.objects.annotate(old_length=Length("old_account_number"))
+                .filter(_rows_with_short_old_numbers(batch_id))
+                .count()
+            )
+            ImportBatch.objects.filter(pk=batch_id).update(
+                error_report=batch.error_report.name or "", notes=_notes_with_short_old_numbers(batch.notes, short)
+            )
         # The staging rows have done their job; the history in MappingChange is what rollback needs.
         _staging_delete(batch_id)
         logger.info("import batch %s: applied", batch_id)

@@ -187,3 +187,15 @@ def test_the_preview_says_how_the_file_was_read_and_what_to_check() -> None:
     assert "Excel workbook, sheet “Panki”; header on row 1." in xlsx_page
     assert "Rows hidden in the sheet (filtered out or hidden by hand): 1." in xlsx_page
     assert "CSV file in UTF-8, columns separated by semicolons; header on row 1." in csv_page
+
+
+def test_the_preview_counts_and_lists_old_numbers_shorter_than_usual() -> None:
+    operator = _client_for(staff_user("operator", can_import=True))
+    operator.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    batch = batch_validated(csv_bytes("123457,2100123457,,,", "12345678,2640000001,,,"))
+
+    page = operator.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))
+
+    content = page.content.decode()
+    assert "Old account numbers shorter than the usual 8 digits: 1." in content
+    assert [row["old_raw"] for row in page.context["short_old_rows"]] == ["123457"]

@@ -93,3 +93,12 @@ def test_it_says_how_it_read_the_file_and_what_to_check_in_english_and_hindi(tmp
     assert "Read as: Excel workbook, sheet “Current”; header on row 1. / Excel वर्कबुक, शीट “Current”" in output
     assert "The first sheet of this workbook is hidden (“Old”): the first visible sheet, “Current”, was read." in output
     assert "इस वर्कबुक की पहली शीट छिपी हुई है" in output
+
+
+def test_it_warns_about_old_numbers_shorter_than_usual(tmp_path: Path) -> None:
+    path = _file(tmp_path, csv_bytes("123457,2100123457,,,"))
+
+    output = _run(str(path), "--dry-run")
+
+    assert "Old account numbers shorter than the usual 8 digits: 1." in output
+    assert "सामान्य 8 अंकों से छोटी पुरानी खाता संख्याएँ: 1।" in output

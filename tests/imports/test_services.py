@@ -358,3 +358,25 @@ def test_the_error_report_header_is_in_english_and_hindi_whatever_the_language_o
     header = _report_rows(batch)[0]
     assert header[:2] == ["row / पंक्ति", "old account number / पुरानी खाता संख्या"]
     assert header[5] == "mobile (last 4 digits) / मोबाइल (अंतिम 4 अंक)"
+
+
+def test_it_imports_a_short_old_number_but_warns_that_excel_may_have_dropped_its_leading_zeros() -> None:
+    # 123457 may be a real 6-digit legacy number, or 00123457 after Excel: imported, counted, listed.
+    batch = batch_validated(
+        csv_bytes("123457,2100123457,Zero Lost,,", "12345678,2640000001,Ram,,", "1234,2100001234,,,")
+    )
+
+    assert (batch.count_new, batch.refused_by_reason) == (2, {"invalid_old": 1})
+    assert batch.notes == {"short_old_numbers": 1}
+    report = _report_rows(batch)
+    assert report[0][9] == "outcome / परिणाम"
+    assert [(row[0], row[6], row[9]) for row in report[1:]] == [
+        ("2", "short_old_number", "imported, check it / आयात होगी, जाँच लें"),
+        ("4", "invalid_old", "refused / अस्वीकृत"),
+    ]
+    assert report[1][7].startswith("The old account number is shorter than the usual 8 digits")
+
+    applied = services.import_batch_apply(batch_id=batch.pk)
+
+    assert AccountMapping.objects.filter(old_account_number="123457").exists()
+    assert applied.notes == {"short_old_numbers": 1}
