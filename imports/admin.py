@@ -98,6 +98,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             ("retry", self.retry_view),
             ("requeue", self.requeue_view),
             ("report", self.report_view),
+            ("report-xlsx", self.report_xlsx_view),
             ("progress", self.progress_view),
         ]
         return [
@@ -105,7 +106,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 path(
                     f"<int:batch_id>/{name}/",
                     self.admin_site.admin_view(view, cacheable=False),
-                    name=f"imports_importbatch_{name}",
+                    name=f"imports_importbatch_{name.replace('-', '_')}",
                 )
                 for name, view in routes
             ),
@@ -230,6 +231,22 @@ class ImportBatchAdmin(admin.ModelAdmin):
             as_attachment=True,
             filename=f"batch-{batch.pk}-refused-rows.csv",
             content_type="text/csv; charset=utf-8",
+        )
+
+    def report_xlsx_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
+        _require_permission(request)
+        batch = get_object_or_404(ImportBatch, pk=batch_id)
+        if not batch.error_report:
+            raise Http404
+        try:
+            workbook = services.import_batch_report_xlsx(batch=batch)
+        except FileNotFoundError:
+            raise Http404 from None
+        return FileResponse(
+            workbook,
+            as_attachment=True,
+            filename=f"batch-{batch.pk}-refused-rows.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
 
     def progress_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:

@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import logging
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -22,7 +23,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import IO
 
+import openpyxl
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
@@ -33,6 +36,8 @@ from django.db.models.functions import Length
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from imports.checks import CheckedRow, Lengths, row_check
 from imports.models import REQUEUE_AFTER, ImportBatch, ImportRow
@@ -455,12 +460,58 @@ def _notes_with_short_old_numbers(notes: dict, short: int) -> dict:
     return {**notes, "short_old_numbers": short} if short else notes
 
 
+# What Excel does to a CSV cell it opens: runs it as a formula (= + - @, and tab or CR before them),
+# or turns it into a number or a date, which drops leading zeros (00030000107 and 30000107 both
+# show as 30000107), cuts a mobile's last four (0102 shows as 102) and reads 3.00001E+07 as 30000100.
+# Such a cell gets a leading apostrophe: Excel then shows it as text, exactly as in the file. An
+# apostrophe already there gets one more, so that report_text() can take exactly one off.
+_EXCEL_FORMULA_START = "=+-@\t\r"
+_EXCEL_NUMBER_START = re.compile(r"[\s(₹$€£]*[.,]?\d")
+
+
 def excel_safe(value: object) -> str:
-    """A cell Excel will show as text: one that could start a formula gets a leading apostrophe."""
+    """A cell Excel will show as text, as written, when it opens the CSV."""
     text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
+    if text and (text[0] in _EXCEL_FORMULA_START or text[0] == "'" or _EXCEL_NUMBER_START.match(text)):
         return "'" + text
     return text
+
+
+def report_text(cell: str) -> str:
+    """A report cell without the apostrophe excel_safe() added to keep a number as text.
+
+    Kept on a would-be formula, which stays neutralised even in a workbook.
+    """
+    if cell.startswith("'") and cell[1:2] not in set(_EXCEL_FORMULA_START):
+        return cell[1:]
+    return cell
+
+
+def import_batch_report_xlsx(*, batch: ImportBatch) -> IO[bytes]:
+    """The batch's error report as an XLSX workbook, every cell text: nothing for Excel to convert.
+
+    Built on request from the stored CSV (no second copy of the personal data to keep and purge),
+    streamed row by row (openpyxl's write-only mode) into a temporary file that is deleted when
+    closed. Returns it open at its start.
+    """
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(f"batch {batch.pk}")
+    with batch.error_report.open("rb") as raw:
+        lines = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        for index, row in enumerate(csv.reader(lines)):
+            cells: list[object] = []
+            for position, value in enumerate(row):
+                if index and position == 0 and value.isdigit():
+                    cells.append(int(value))  # the row number: ours, a number on purpose
+                    continue
+                cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", report_text(value)))
+                cell.data_type = "s"  # text, even "=..." (openpyxl would otherwise write a formula)
+                cells.append(cell)
+            sheet.append(cells)
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (handed over open; the response closes it)
+    workbook.save(output)
+    output.seek(0)
+    return output
 
 
 def _report_write(batch: ImportBatch) -> None:

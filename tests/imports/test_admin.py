@@ -46,6 +46,7 @@ def test_staff_without_the_import_permission_can_do_nothing(client: Client) -> N
         clerk.get(reverse("admin:imports_importbatch_change", args=[batch.pk])),
         clerk.get(reverse("admin:imports_importbatch_progress", args=[batch.pk])),
         clerk.get(reverse("admin:imports_importbatch_report", args=[batch.pk])),
+        clerk.get(reverse("admin:imports_importbatch_report_xlsx", args=[batch.pk])),
         clerk.post(reverse("admin:imports_importbatch_apply", args=[batch.pk])),
     ]
 
@@ -199,3 +200,19 @@ def test_the_preview_counts_and_lists_old_numbers_shorter_than_usual() -> None:
     content = page.content.decode()
     assert "Old account numbers shorter than the usual 8 digits: 1." in content
     assert [row["old_raw"] for row in page.context["short_old_rows"]] == ["123457"]
+
+
+def test_the_error_report_downloads_as_a_workbook_for_operators() -> None:
+    operator = _client_for(staff_user("operator", can_import=True))
+    batch = batch_validated(DATA)
+
+    response = operator.get(reverse("admin:imports_importbatch_report_xlsx", args=[batch.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="batch-{batch.pk}-refused-rows.xlsx"'
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    assert [cell.value for cell in next(workbook.worksheets[0].iter_rows(min_row=2))][:3] == [
+        3,
+        "1234567A",
+        "2640000002",
+    ]

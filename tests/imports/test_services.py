@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.utils import translation
@@ -116,11 +117,11 @@ def test_the_error_report_neutralises_cells_that_excel_would_run_as_formulas() -
     cells = [cell for row in _report_rows(batch)[1:] for cell in row[1:5]]
     assert cells == [
         '\'=HYPERLINK("http://evil")',
-        "2640000001",
+        "'2640000001",  # a number for Excel: kept as text the same way (see the next test)
         "'@SUM(A1)",
         "'-2+3",
         "'+12345678",
-        "2640000002",
+        "'2640000002",
         "'\tname",
         "'\rdivision",
     ]
@@ -380,3 +381,34 @@ def test_it_imports_a_short_old_number_but_warns_that_excel_may_have_dropped_its
 
     assert AccountMapping.objects.filter(old_account_number="123457").exists()
     assert applied.notes == {"short_old_numbers": 1}
+
+
+def test_the_error_report_keeps_what_excel_would_turn_into_numbers_as_text() -> None:
+    # Both rows refused (one new number for two old numbers); as numbers, Excel would show both old
+    # numbers as 30000107, the mobile's last four as 102, and read 3.00001E+07 as 30000100.
+    batch = batch_validated(csv_bytes("00030000107,2640000107,,,9876540102", "30000107,2640000107,Ram,3.00001E+07,"))
+
+    rows = _report_rows(batch)[1:]
+    assert [(row[0], row[1], row[2], row[4], row[5]) for row in rows] == [
+        ("2", "'00030000107", "'2640000107", "", "'0102"),
+        ("3", "'30000107", "'2640000107", "'3.00001E+07", ""),
+    ]
+    assert rows[1][3] == "Ram"  # text Excel keeps as it is gets no apostrophe
+
+
+def test_the_error_report_as_a_workbook_has_every_cell_as_text_without_apostrophes() -> None:
+    batch = batch_validated(
+        csv_bytes(
+            "00030000107,2640000107,,,9876540102",
+            "30000107,2640000107,Ram,3.00001E+07,",
+            "'quoted,2640000108,=cmd(),,",
+        )
+    )
+
+    workbook = openpyxl.load_workbook(services.import_batch_report_xlsx(batch=batch), read_only=True)
+    rows = list(workbook.worksheets[0].iter_rows())
+
+    assert [cell.value for cell in rows[1][:6]] == [2, "00030000107", "2640000107", None, None, "0102"]
+    assert [cell.value for cell in rows[2][:5]] == [3, "30000107", "2640000107", "Ram", "3.00001E+07"]
+    assert [cell.value for cell in rows[3][:4]] == [4, "'quoted", "2640000108", "'=cmd()"]
+    assert {cell.data_type for row in rows[1:] for cell in row[1:] if cell.value is not None} == {"s"}
