@@ -24,6 +24,14 @@ ROW_REASONS = {
     "conflicting_old": _("This old account number appears more than once in the file with different details."),
     "conflicting_new": _("This new account number is given to more than one old account number in the file."),
     "new_number_taken": _("This new account number already belongs to a different old account number."),
+    "old_is_a_new_number": _(
+        "This old account number is also used as a new account number (in this row, elsewhere in the file, "
+        "or in the live table): a lookup of it would find two accounts."
+    ),
+    "new_is_an_old_number": _(
+        "This new account number is also used as an old account number (elsewhere in the file, or in the "
+        "live table): a lookup of it would find two accounts."
+    ),
 }
 
 # Rows that are imported but that staff should look at: in the preview's notes and the report.

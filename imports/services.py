@@ -371,6 +371,46 @@ WHERE imports_importrow.batch_id = %s AND imports_importrow.reason = ''
   AND live.new_account_number = imports_importrow.new_account_number
   AND live.old_account_number <> imports_importrow.old_account_number
 """
+# A number must never be an old number and a new number at once: the lookup matches either column,
+# and would find two accounts for it. Old == new in one row is refused by the row check; these are
+# the rest. In the file: a new number that another standing row has as its old number (only an old
+# number as long as a new number can be one, which keeps the hashed set small), then the rows whose
+# old number is one of those new numbers: both sides are refused, as with conflicts, since the file
+# does not say which is wrong.
+_MARK_NEW_IS_OLD_IN_FILE = """
+UPDATE imports_importrow SET reason = 'new_is_an_old_number'
+FROM (
+    SELECT DISTINCT old_account_number AS number FROM imports_importrow
+    WHERE batch_id = %s AND reason = '' AND LENGTH(old_account_number) = %s
+) AS olds
+WHERE imports_importrow.batch_id = %s AND imports_importrow.reason = ''
+  AND imports_importrow.new_account_number = olds.number
+"""
+_MARK_OLD_IS_NEW_IN_FILE = """
+UPDATE imports_importrow SET reason = 'old_is_a_new_number'
+FROM (
+    SELECT DISTINCT new_account_number AS number FROM imports_importrow
+    WHERE batch_id = %s AND reason = 'new_is_an_old_number'
+) AS news
+WHERE imports_importrow.batch_id = %s AND imports_importrow.reason = ''
+  AND imports_importrow.old_account_number = news.number
+"""
+# Against the live table, at validation and again under the apply's lock (like a taken number): an old
+# number that is a live mapping's new number, a new number that is another live mapping's old number.
+_MARK_OLD_IS_NEW_LIVE = """
+UPDATE imports_importrow SET reason = 'old_is_a_new_number'
+FROM accounts_accountmapping AS live
+WHERE imports_importrow.batch_id = %s AND imports_importrow.reason = ''
+  AND live.new_account_number = imports_importrow.old_account_number
+  AND live.old_account_number <> imports_importrow.old_account_number
+"""
+_MARK_NEW_IS_OLD_LIVE = """
+UPDATE imports_importrow SET reason = 'new_is_an_old_number'
+FROM accounts_accountmapping AS live
+WHERE imports_importrow.batch_id = %s AND imports_importrow.reason = ''
+  AND live.old_account_number = imports_importrow.new_account_number
+  AND live.old_account_number <> imports_importrow.old_account_number
+"""
 # An empty name, division or mobile cell never erases what the live table holds.
 _DIFFERS = """(
     live.new_account_number <> staged.new_account_number
@@ -419,7 +459,20 @@ def _staging_mark(batch_id: int) -> None:
         cursor.execute(
             _MARK_CONFLICTS.format(reason="conflicting_new", column="new_account_number"), [batch_id, batch_id]
         )
-        cursor.execute(_MARK_TAKEN, [batch_id])
+        cursor.execute(_MARK_NEW_IS_OLD_IN_FILE, [batch_id, settings.NEW_ACCOUNT_NUMBER_LENGTH, batch_id])
+        if cursor.rowcount:
+            # Only then can a standing row's old number be another row's new number.
+            cursor.execute(_MARK_OLD_IS_NEW_IN_FILE, [batch_id, batch_id])
+        _live_table_mark(cursor, batch_id)
+
+
+def _live_table_mark(cursor, batch_id: int) -> int:  # type: ignore[no-untyped-def]
+    """The checks against the live table, run at validation and again at apply: rows refused."""
+    refused = 0
+    for statement in (_MARK_TAKEN, _MARK_OLD_IS_NEW_LIVE, _MARK_NEW_IS_OLD_LIVE):
+        cursor.execute(statement, [batch_id])
+        refused += max(cursor.rowcount, 0)
+    return refused
 
 
 def _refusal_counts(batch_id: int) -> dict:
@@ -712,8 +765,7 @@ def _apply_in_transaction(batch_id: int, progress: ProgressCallback | None) -> i
                 cursor.execute("LOCK TABLE accounts_accountmapping IN SHARE ROW EXCLUSIVE MODE")
                 cursor.execute("SET LOCAL work_mem = %s", [settings.IMPORTS_WORK_MEM])
             # The live table may have changed since validation: check the numbers again, under the lock.
-            cursor.execute(_MARK_TAKEN, [batch_id])
-            refused_now = max(cursor.rowcount, 0)
+            refused_now = _live_table_mark(cursor, batch_id)
             cursor.execute(f"SELECT COUNT(*) FROM imports_importrow staged WHERE {_TO_APPLY}", [batch_id])  # noqa: S608
             total = cursor.fetchone()[0]
             _progress_report(batch_id, phase="applying", done=0, total=total, started=started)

@@ -412,3 +412,41 @@ def test_the_error_report_as_a_workbook_has_every_cell_as_text_without_apostroph
     assert [cell.value for cell in rows[2][:5]] == [3, "30000107", "2640000107", "Ram", "3.00001E+07"]
     assert [cell.value for cell in rows[3][:4]] == [4, "'quoted", "2640000108", "'=cmd()"]
     assert {cell.data_type for row in rows[1:] for cell in row[1:] if cell.value is not None} == {"s"}
+
+
+def test_it_refuses_an_old_number_equal_to_the_new_number_of_the_same_row() -> None:
+    batch = batch_validated(csv_bytes("2640000001,2640000001,,,", "12345678,2640000002,,,"))
+
+    assert _reasons(batch) == {2: "old_is_a_new_number"}
+    assert batch.count_new == 1
+
+
+def test_it_refuses_an_old_number_that_is_a_live_new_number_and_a_new_number_that_is_a_live_old_number() -> None:
+    mapping_existing("11111111", "2640000009")
+    mapping_existing("2640000005", "2640000099")  # a 10-digit legacy old number
+
+    batch = batch_validated(csv_bytes("2640000009,2640000010,,,", "12345678,2640000005,,,", "12345679,2640000011,,,"))
+
+    assert _reasons(batch) == {2: "old_is_a_new_number", 3: "new_is_an_old_number"}
+    assert batch.count_new == 1
+
+
+def test_it_refuses_both_rows_when_one_rows_old_number_is_another_rows_new_number() -> None:
+    batch = batch_validated(csv_bytes("12345678,2640000001,,,", "2640000001,2640000002,,,", "12345679,2640000003,,,"))
+
+    assert _reasons(batch) == {2: "new_is_an_old_number", 3: "old_is_a_new_number"}
+    assert batch.refused_by_reason == {"new_is_an_old_number": 1, "old_is_a_new_number": 1}
+
+
+def test_an_old_number_made_a_new_number_between_validation_and_apply_is_refused_at_apply() -> None:
+    batch = batch_validated(csv_bytes("2640000009,2640000010,,,", "12345678,2640000002,,,"))
+    mapping_existing("11111111", "2640000009")  # by hand, meanwhile
+
+    applied = services.import_batch_apply(batch_id=batch.pk)
+
+    assert (applied.status, applied.count_new) == (ImportBatch.Status.APPLIED, 1)
+    assert applied.refused_by_reason == {"old_is_a_new_number": 1}
+    assert not AccountMapping.objects.filter(old_account_number="2640000009").exists()
+    # Every number is an old number or a new number, never both: the lookup finds one account.
+    olds = set(AccountMapping.objects.values_list("old_account_number", flat=True))
+    assert not olds & set(AccountMapping.objects.values_list("new_account_number", flat=True))
