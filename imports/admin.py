@@ -63,7 +63,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_display = (
         "__str__",
         "status",
-        "uploaded_by",
+        "uploader",
         "created_at",
         "rows_read",
         "count_new",
@@ -73,6 +73,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     list_display_links = ("__str__",)
     show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("uploaded by"))
+    def uploader(self, batch: ImportBatch) -> str:
+        return selectors.batch_uploader(batch=batch)
 
     # Access: the one import permission, whatever the model permissions say. Batches are never
     # deleted: their history is what a rollback needs.
@@ -127,14 +131,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 apply_when_valid=form.cleaned_data["apply_when_valid"],
             )
             if batch.duplicate_of_id:
-                messages.warning(
-                    request,
-                    _(
-                        "This file was already uploaded as batch #%(id)s (%(status)s). Importing it again "
-                        "changes nothing that batch already applied."
-                    )
-                    % {"id": batch.duplicate_of_id, "status": batch.duplicate_of.get_status_display()},
-                )
+                messages.warning(request, selectors.batch_duplicate_note(batch=batch))
             messages.success(request, _("Batch #%(id)s uploaded: its rows are being checked.") % {"id": batch.pk})
             return HttpResponseRedirect(reverse("admin:imports_importbatch_change", args=[batch.pk]))
         context = {
@@ -171,6 +168,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
             else [],
             "files_deleted_note": selectors.batch_files_deleted_note(batch=batch),
             "read_as": selectors.batch_read_as(batch=batch),
+            "duplicate_note": selectors.batch_duplicate_note(batch=batch),
+            "uploader": selectors.batch_uploader(batch=batch),
             "notes": selectors.batch_notes(batch=batch),
             "can_queue_again": batch.can_queue_again(),
             "requeue_after_minutes": int(REQUEUE_AFTER.total_seconds() // 60),

@@ -42,6 +42,9 @@ class ImportBatch(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL
     )
+    # Who ran manage.py import_mappings: the operating-system login, kept even when --user names a
+    # staff account (then also in uploaded_by), so a command batch never shows "uploaded by —".
+    command_user = models.CharField(_("run from the command line by"), max_length=150, blank=True)
     apply_when_valid = models.BooleanField(_("apply when valid"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     # When its validation was last put on the queue (upload, "Run again", "Queue again"): how long a

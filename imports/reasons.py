@@ -75,6 +75,14 @@ FILE_ERRORS = {
         "The checked rows of this batch were lost (database restart). Run it again to re-check the file."
     ),
     "internal": _("An unexpected error stopped this batch. Nothing was changed; you can run it again."),
+    "dry_run": _(
+        "A dry run of the import command: the file was checked and its preview shown, never applied. "
+        "Nothing was changed."
+    ),
+    "not_confirmed": _(
+        "Not applied: the import command was not confirmed. Nothing was changed. Run the command again "
+        "(--yes applies without asking), or upload the file here."
+    ),
     "expired": _(
         "This batch was checked but not applied within the retention period, so its preview was out of "
         "date. Its file and checked rows were deleted; nothing was changed. Upload the file again."

@@ -152,6 +152,66 @@ def batch_short_old_numbers_first(*, batch: ImportBatch, limit: int = 50) -> lis
     )
 
 
+def batch_duplicate_note(*, batch: ImportBatch) -> str:
+    """What uploading the same bytes again means, from what became of the earlier batch."""
+    earlier = batch.duplicate_of
+    if earlier is None:
+        return ""
+    params = {"id": earlier.pk}
+    if earlier.status == ImportBatch.Status.APPLIED:
+        return (
+            _(
+                "This file was already applied, as batch #%(id)s. Importing it again changes nothing, unless "
+                "mappings were changed since: the preview counts those as changed."
+            )
+            % params
+        )
+    if earlier.status == ImportBatch.Status.ROLLED_BACK:
+        return (
+            _(
+                "This file was already uploaded as batch #%(id)s, which was rolled back: importing it again "
+                "applies its mappings again."
+            )
+            % params
+        )
+    if earlier.status == ImportBatch.Status.VALIDATED:
+        return (
+            _(
+                "This file was already uploaded as batch #%(id)s, which is checked and waiting to be applied: "
+                "apply one of the two, not both."
+            )
+            % params
+        )
+    if earlier.status == ImportBatch.Status.FAILED and earlier.failure_code in {"dry_run", "not_confirmed"}:
+        return (
+            _("This file was already checked as batch #%(id)s by the import command, which did not apply it.") % params
+        )
+    if earlier.status == ImportBatch.Status.FAILED:
+        return (
+            _(
+                "This file was already uploaded as batch #%(id)s, which failed without changing anything: this "
+                "batch checks it again."
+            )
+            % params
+        )
+    return (
+        _(
+            "This file was already uploaded as batch #%(id)s, which is still being processed: let it finish "
+            "before applying this one."
+        )
+        % params
+    )
+
+
+def batch_uploader(*, batch: ImportBatch) -> str:
+    """Who uploaded the batch: a staff account, or whoever ran the import command."""
+    if batch.uploaded_by is not None:
+        return str(batch.uploaded_by)
+    if batch.command_user:
+        return _("%(user)s (command line)") % {"user": batch.command_user}
+    return "—"
+
+
 def batch_refusals_summary(*, batch: ImportBatch) -> list[tuple[str, str, int]]:
     """(code, plain words, count) for each reason rows were refused, most frequent first."""
     counts = sorted((batch.refused_by_reason or {}).items(), key=lambda item: -item[1])

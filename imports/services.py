@@ -168,10 +168,12 @@ def import_batch_create(
     user: AbstractBaseUser | None,
     apply_when_valid: bool,
     queue: bool = True,
+    command_user: str = "",
 ) -> ImportBatch:
     """Store the file, flag it if the same bytes came before, and queue its validation.
 
-    ``queue=False`` is for callers that validate in-process themselves (the management command).
+    ``queue=False`` is for callers that validate in-process themselves (the management command),
+    which also say who ran them (``command_user``, the operating-system login).
     """
     from imports.tasks import import_batch_validate_task
 
@@ -185,6 +187,7 @@ def import_batch_create(
         sha256=sha256,
         duplicate_of=ImportBatch.objects.filter(sha256=sha256).order_by("-created_at").first(),
         uploaded_by=user if user is not None and user.is_authenticated else None,
+        command_user=command_user[:150],
         apply_when_valid=apply_when_valid,
         queued_at=timezone.now() if queue else None,
     )
@@ -837,6 +840,31 @@ def import_batch_apply(
         # The staging rows have done their job; the history in MappingChange is what rollback needs.
         _staging_delete(batch_id)
         logger.info("import batch %s: applied", batch_id)
+    return ImportBatch.objects.get(pk=batch_id)
+
+
+def import_batch_end_unapplied(*, batch_id: int, code: str) -> ImportBatch:
+    """End a validated batch that the command checked but will not apply (a dry run, or not confirmed).
+
+    Left *validated*, anyone could apply it from the admin later against a preview gone stale, and
+    its checked rows (personal data) would wait 30 days for the purge. It ends *failed* with
+    ``code`` (dry_run or not_confirmed): its staging rows go now, its file when the retention period
+    after this end runs out; "Run again" checks the file afresh.
+    """
+    with _runner_lock(batch_id) as acquired:
+        if not acquired:
+            return ImportBatch.objects.get(pk=batch_id)
+        with transaction.atomic():
+            ended = ImportBatch.objects.filter(pk=batch_id, status=Status.VALIDATED).update(
+                status=Status.FAILED,
+                failure_code=code,
+                failed_stage=ImportBatch.Stage.VALIDATE,
+                failed_at=timezone.now(),
+            )
+            if ended:
+                _staging_delete(batch_id)
+    if ended:
+        logger.info("import batch %s: ended unapplied (%s)", batch_id, code)
     return ImportBatch.objects.get(pk=batch_id)
 
 

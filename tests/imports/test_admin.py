@@ -216,3 +216,37 @@ def test_the_error_report_downloads_as_a_workbook_for_operators() -> None:
         "1234567A",
         "2640000002",
     ]
+
+
+@pytest.mark.parametrize(
+    ("earlier", "expected"),
+    [
+        ("applied", "This file was already applied, as batch #{id}. Importing it again changes nothing, unless"),
+        ("rolled_back", "which was rolled back: importing it again applies its mappings again."),
+        ("validated", "which is checked and waiting to be applied: apply one of the two, not both."),
+        ("failed", "which failed without changing anything: this batch checks it again."),
+    ],
+)
+def test_the_same_file_warning_says_what_became_of_the_earlier_batch(
+    earlier: str, expected: str, django_capture_on_commit_callbacks
+) -> None:
+    operator = _client_for(staff_user("operator", can_import=True))
+    operator.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    first = batch_validated(DATA)
+    if earlier in {"applied", "rolled_back"}:
+        services.import_batch_apply(batch_id=first.pk)
+    if earlier == "rolled_back":
+        services.import_batch_rollback(batch_id=first.pk, user=None)
+    if earlier == "failed":
+        services._fail(first.pk, code="internal", stage=ImportBatch.Stage.APPLY)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(operator)
+    second = ImportBatch.objects.latest("pk")
+    page = operator.get(reverse("admin:imports_importbatch_change", args=[second.pk])).content.decode()
+
+    warnings = [str(message) for message in response.wsgi_request._messages if message.level_tag == "warning"]
+    assert len(warnings) == 1
+    assert expected.format(id=first.pk) in warnings[0]
+    assert "changes nothing that batch already applied" not in warnings[0]
+    assert expected.format(id=first.pk) in page
