@@ -93,9 +93,9 @@ def _runner_lock(batch_id: int) -> Iterator[bool]:
                     cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, batch_id])
         return
     # SQLite runs on one machine: an flock on a file has the same property (freed when the process dies).
-    lock_dir = Path(settings.MEDIA_ROOT) / "imports" / "locks"
-    lock_dir.mkdir(parents=True, exist_ok=True)
-    with (lock_dir / f"{batch_id}.lock").open("a") as handle:
+    lock_file = _lock_file(batch_id)
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             acquired = True
@@ -106,6 +106,29 @@ def _runner_lock(batch_id: int) -> Iterator[bool]:
         finally:
             if acquired:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _lock_file(batch_id: int) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / "locks" / f"{batch_id}.lock"
+
+
+def _lock_files_sweep() -> None:
+    """Delete the lock files of batches that can never run again: purged (their files deleted) or gone.
+
+    Only those: deleting the lock file of a batch that may still run would let two processes lock two
+    different files of the same name. A purged batch cannot be run again ("upload the file again")
+    and rollback takes no runner lock, so nobody waits on these.
+    """
+    lock_dir = _lock_file(0).parent
+    if not lock_dir.is_dir():
+        return
+    files = {int(path.stem): path for path in lock_dir.glob("*.lock") if path.stem.isdigit()}
+    may_run = set(
+        ImportBatch.objects.filter(pk__in=list(files), files_deleted_at__isnull=True).values_list("pk", flat=True)
+    )
+    for batch_id, path in files.items():
+        if batch_id not in may_run:
+            path.unlink(missing_ok=True)
 
 
 def _progress_key(batch_id: int) -> str:
@@ -1159,4 +1182,7 @@ def import_files_purge(*, retention_days: int, dry_run: bool = False, now: datet
         logger.info(
             "import batch %s: files deleted after the retention period%s", batch_id, " (expired)" if expiring else ""
         )
+    if not dry_run:
+        # SQLite's runner locks are files (PostgreSQL's leave nothing behind): one per batch ever run.
+        _lock_files_sweep()
     return FilesPurgeResult(batches=batches, files=files, staging_rows=staging_rows)
