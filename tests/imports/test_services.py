@@ -450,3 +450,15 @@ def test_an_old_number_made_a_new_number_between_validation_and_apply_is_refused
     # Every number is an old number or a new number, never both: the lookup finds one account.
     olds = set(AccountMapping.objects.values_list("old_account_number", flat=True))
     assert not olds & set(AccountMapping.objects.values_list("new_account_number", flat=True))
+
+
+def test_a_file_swapping_two_new_numbers_is_refused_on_both_rows_as_documented() -> None:
+    # A design limit (docs/imports.md, "swapping two new numbers"): pinned so that the docs stay true.
+    mapping_existing("10000001", "2100000001")
+    mapping_existing("10000002", "2100000002")
+    before = live_table()
+
+    batch = batch_applied(csv_bytes("10000001,2100000002,,,", "10000002,2100000001,,,"))
+
+    assert batch.refused_by_reason == {"new_number_taken": 2}
+    assert live_table() == before
