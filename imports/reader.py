@@ -304,6 +304,12 @@ def _has_utf8_sequences(path: Path) -> bool:
     return False
 
 
+def _looks_like_utf16(chunk: bytes) -> bool:
+    """UTF-16 text without a byte-order mark: a NUL byte in every other position (ASCII's high byte)."""
+    sample = chunk[:4096]
+    return len(sample) >= 8 and any(sample[parity::2].count(0) >= len(sample) // 2 * 0.8 for parity in (0, 1))
+
+
 def _nul_character(path: Path, encoding: str) -> FileRefused:
     """The refusal of a file holding a NUL character, with the line it is on (for a text editor)."""
     newlines = returns = 0
@@ -345,6 +351,8 @@ def _detect_encoding(path: Path) -> str:
         try:
             while chunk := handle.read(_CHUNK_BYTES):
                 if b"\x00" in chunk:
+                    if _looks_like_utf16(chunk):
+                        raise FileRefused("encoding")  # UTF-16 without its BOM: not a NUL in a cell
                     raise _nul_character(path, "latin-1")
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)

@@ -463,3 +463,11 @@ def test_it_refuses_a_workbook_whose_sheet_breaks_off_as_damaged_not_as_an_inter
         {"row": 4, "sheet": "Sheet"},
     )
     assert not ImportRow.objects.filter(batch_id=batch.pk).exists()
+
+
+def test_it_refuses_utf16_without_its_byte_order_mark_as_unreadable_characters_not_as_a_nul() -> None:
+    data = csv_bytes("12345678,2640000001,Ram,,", encoding="utf-16-le")
+
+    batch = batch_validated(data, name="mapping.txt")
+
+    assert (batch.status, batch.failure_code) == (ImportBatch.Status.FAILED, "encoding")
