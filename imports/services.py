@@ -389,14 +389,6 @@ FROM (
 WHERE imports_importrow.batch_id = %s AND imports_importrow.reason = ''
   AND imports_importrow.{column} = conflicted.number
 """
-# A new number that the live table already gives to a different old number.
-_MARK_TAKEN = """
-UPDATE imports_importrow SET reason = 'new_number_taken'
-FROM accounts_accountmapping AS live
-WHERE imports_importrow.batch_id = %s AND imports_importrow.reason = ''
-  AND live.new_account_number = imports_importrow.new_account_number
-  AND live.old_account_number <> imports_importrow.old_account_number
-"""
 # A number must never be an old number and a new number at once: the lookup matches either column,
 # and would find two accounts for it. Old == new in one row is refused by the row check; these are
 # the rest. In the file: a new number that another standing row has as its old number (only an old
@@ -421,21 +413,48 @@ FROM (
 WHERE imports_importrow.batch_id = %s AND imports_importrow.reason = ''
   AND imports_importrow.old_account_number = news.number
 """
-# Against the live table, at validation and again under the apply's lock (like a taken number): an old
-# number that is a live mapping's new number, a new number that is another live mapping's old number.
+# Against the live table, at validation and again under the apply's lock (_live_table_mark): a new
+# number the live table gives to a different old number; an old number that is a live mapping's new
+# number; a new number that is another live mapping's old number. The last two compare only numbers
+# of equal length, split so that each side is small: a staged new number always has the new length
+# (%s), so only live old numbers of that length can match it, usually none, and PostgreSQL then skips
+# the scan of staging altogether. Live new numbers usually have that length too, but the admin does
+# not enforce it: those of any other length are compared with every staged old number in a second
+# statement (usually none, so as cheap), and those of the new length only with staged old numbers of
+# that length. Each split is exact; together they cost a few milliseconds instead of 0.2 s apiece.
+_MARK_TAKEN = """
+UPDATE imports_importrow SET reason = 'new_number_taken'
+FROM accounts_accountmapping AS live
+WHERE imports_importrow.batch_id = %s AND imports_importrow.reason = ''
+  AND live.new_account_number = imports_importrow.new_account_number
+  AND live.old_account_number <> imports_importrow.old_account_number
+"""
 _MARK_OLD_IS_NEW_LIVE = """
 UPDATE imports_importrow SET reason = 'old_is_a_new_number'
 FROM accounts_accountmapping AS live
+WHERE imports_importrow.batch_id = %s AND imports_importrow.reason = ''
+  AND LENGTH(imports_importrow.old_account_number) = %s
+  AND live.new_account_number = imports_importrow.old_account_number
+  AND live.old_account_number <> imports_importrow.old_account_number
+"""
+_MARK_OLD_IS_ODD_NEW_LIVE = """
+UPDATE imports_importrow SET reason = 'old_is_a_new_number'
+FROM (
+    SELECT old_account_number, new_account_number FROM accounts_accountmapping
+    WHERE LENGTH(new_account_number) <> %s
+) AS live
 WHERE imports_importrow.batch_id = %s AND imports_importrow.reason = ''
   AND live.new_account_number = imports_importrow.old_account_number
   AND live.old_account_number <> imports_importrow.old_account_number
 """
 _MARK_NEW_IS_OLD_LIVE = """
 UPDATE imports_importrow SET reason = 'new_is_an_old_number'
-FROM accounts_accountmapping AS live
+FROM (
+    SELECT old_account_number AS number FROM accounts_accountmapping WHERE LENGTH(old_account_number) = %s
+) AS live
 WHERE imports_importrow.batch_id = %s AND imports_importrow.reason = ''
-  AND live.old_account_number = imports_importrow.new_account_number
-  AND live.old_account_number <> imports_importrow.old_account_number
+  AND live.number = imports_importrow.new_account_number
+  AND live.number <> imports_importrow.old_account_number
 """
 # An empty name, division or mobile cell never erases what the live table holds.
 _DIFFERS = """(
@@ -495,8 +514,14 @@ def _staging_mark(batch_id: int) -> None:
 def _live_table_mark(cursor, batch_id: int) -> int:  # type: ignore[no-untyped-def]
     """The checks against the live table, run at validation and again at apply: rows refused."""
     refused = 0
-    for statement in (_MARK_TAKEN, _MARK_OLD_IS_NEW_LIVE, _MARK_NEW_IS_OLD_LIVE):
-        cursor.execute(statement, [batch_id])
+    length = settings.NEW_ACCOUNT_NUMBER_LENGTH
+    for statement, params in (
+        (_MARK_TAKEN, [batch_id]),
+        (_MARK_OLD_IS_NEW_LIVE, [batch_id, length]),
+        (_MARK_OLD_IS_ODD_NEW_LIVE, [length, batch_id]),
+        (_MARK_NEW_IS_OLD_LIVE, [length, batch_id]),
+    ):
+        cursor.execute(statement, params)
         refused += max(cursor.rowcount, 0)
     return refused
 

@@ -462,3 +462,12 @@ def test_a_file_swapping_two_new_numbers_is_refused_on_both_rows_as_documented()
 
     assert batch.refused_by_reason == {"new_number_taken": 2}
     assert live_table() == before
+
+
+def test_it_refuses_an_old_number_equal_to_a_live_new_number_of_unusual_length_typed_in_the_admin() -> None:
+    # The admin does not hold new numbers to 10 digits: the check must not assume they are.
+    mapping_existing("11111111", "22345678")
+
+    batch = batch_validated(csv_bytes("22345678,2640000010,,,", "12345679,2640000011,,,"))
+
+    assert _reasons(batch) == {2: "old_is_a_new_number"}
