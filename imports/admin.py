@@ -29,7 +29,7 @@ _ACCEPTED_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Mapping file"),
-        help_text=gettext_lazy("CSV (comma, semicolon or tab separated) or XLSX; the first sheet is read."),
+        help_text=gettext_lazy("CSV (comma, semicolon or tab separated) or XLSX; the first visible sheet is read."),
     )
     apply_when_valid = forms.BooleanField(
         label=gettext_lazy("Apply when valid"),
@@ -63,7 +63,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_display = (
         "__str__",
         "status",
-        "uploaded_by",
+        "uploader",
         "created_at",
         "rows_read",
         "count_new",
@@ -73,6 +73,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     list_display_links = ("__str__",)
     show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("uploaded by"))
+    def uploader(self, batch: ImportBatch) -> str:
+        return selectors.batch_uploader(batch=batch)
 
     # Access: the one import permission, whatever the model permissions say. Batches are never
     # deleted: their history is what a rollback needs.
@@ -98,6 +102,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             ("retry", self.retry_view),
             ("requeue", self.requeue_view),
             ("report", self.report_view),
+            ("report-xlsx", self.report_xlsx_view),
             ("progress", self.progress_view),
         ]
         return [
@@ -105,7 +110,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 path(
                     f"<int:batch_id>/{name}/",
                     self.admin_site.admin_view(view, cacheable=False),
-                    name=f"imports_importbatch_{name}",
+                    name=f"imports_importbatch_{name.replace('-', '_')}",
                 )
                 for name, view in routes
             ),
@@ -126,14 +131,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 apply_when_valid=form.cleaned_data["apply_when_valid"],
             )
             if batch.duplicate_of_id:
-                messages.warning(
-                    request,
-                    _(
-                        "This file was already uploaded as batch #%(id)s (%(status)s). Importing it again "
-                        "changes nothing that batch already applied."
-                    )
-                    % {"id": batch.duplicate_of_id, "status": batch.duplicate_of.get_status_display()},
-                )
+                messages.warning(request, selectors.batch_duplicate_note(batch=batch))
             messages.success(request, _("Batch #%(id)s uploaded: its rows are being checked.") % {"id": batch.pk})
             return HttpResponseRedirect(reverse("admin:imports_importbatch_change", args=[batch.pk]))
         context = {
@@ -165,7 +163,14 @@ class ImportBatchAdmin(admin.ModelAdmin):
             "progress": selectors.batch_progress(batch=batch),
             "refusals": selectors.batch_refusals_summary(batch=batch),
             "refused_rows": selectors.batch_refused_rows_first(batch=batch) if batch.status == "validated" else [],
+            "short_old_rows": selectors.batch_short_old_numbers_first(batch=batch)
+            if batch.status == "validated" and (batch.notes or {}).get("short_old_numbers")
+            else [],
             "files_deleted_note": selectors.batch_files_deleted_note(batch=batch),
+            "read_as": selectors.batch_read_as(batch=batch),
+            "duplicate_note": selectors.batch_duplicate_note(batch=batch),
+            "uploader": selectors.batch_uploader(batch=batch),
+            "notes": selectors.batch_notes(batch=batch),
             "can_queue_again": batch.can_queue_again(),
             "requeue_after_minutes": int(REQUEUE_AFTER.total_seconds() // 60),
             "failure_message": file_error_message(batch.failure_code, batch.failure_detail)
@@ -225,6 +230,22 @@ class ImportBatchAdmin(admin.ModelAdmin):
             as_attachment=True,
             filename=f"batch-{batch.pk}-refused-rows.csv",
             content_type="text/csv; charset=utf-8",
+        )
+
+    def report_xlsx_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
+        _require_permission(request)
+        batch = get_object_or_404(ImportBatch, pk=batch_id)
+        if not batch.error_report:
+            raise Http404
+        try:
+            workbook = services.import_batch_report_xlsx(batch=batch)
+        except FileNotFoundError:
+            raise Http404 from None
+        return FileResponse(
+            workbook,
+            as_attachment=True,
+            filename=f"batch-{batch.pk}-refused-rows.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
 
     def progress_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:

@@ -153,6 +153,7 @@ def row_check(raw: RawRow, lengths: Lengths | None = None) -> CheckedRow:
             and new.isascii()
             and lengths.old_min <= len(old) <= lengths.old_max
             and len(new) == lengths.new
+            and old != new
         ):
             try:
                 # Positional arguments, in field order: measurably faster than keywords, per row.
@@ -172,6 +173,8 @@ def row_check(raw: RawRow, lengths: Lengths | None = None) -> CheckedRow:
     try:
         row.old_account_number = _account_number(old_value, new=False)
         row.new_account_number = _account_number(new_value, new=True)
+        if row.old_account_number == row.new_account_number:
+            raise _Refused("old_is_a_new_number")
         row.mobile_last4 = mobile_last4(values.get("mobile"))
         row.consumer_name = _text(values.get("name"), limit=NAME_MAX)
         row.division = _text(values.get("division"), limit=DIVISION_MAX)

@@ -42,6 +42,9 @@ class ImportBatch(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL
     )
+    # Who ran manage.py import_mappings: the operating-system login, kept even when --user names a
+    # staff account (then also in uploaded_by), so a command batch never shows "uploaded by —".
+    command_user = models.CharField(_("run from the command line by"), max_length=150, blank=True)
     apply_when_valid = models.BooleanField(_("apply when valid"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     # When its validation was last put on the queue (upload, "Run again", "Queue again"): how long a
@@ -50,12 +53,22 @@ class ImportBatch(models.Model):
 
     # Why a batch failed: a code from imports.reasons.FILE_ERRORS, shown to staff in their language.
     failure_code = models.CharField(_("failure"), max_length=32, blank=True)
-    failure_detail = models.CharField(_("failure detail"), max_length=255, blank=True)
+    # JSON: what the message needs (a row, a line, the columns found in the header...), never a value.
+    failure_detail = models.CharField(_("failure detail"), max_length=1000, blank=True)
     failed_stage = models.CharField(_("failed during"), max_length=16, choices=Stage.choices, blank=True)
     failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
 
     # Which optional columns the file had (name, division, mobile), for the preview.
     columns = models.JSONField(_("columns found"), default=list, blank=True)
+    # How the file was read, shown on the preview so staff can tell a misread file at a glance: a
+    # CSV's encoding (a Python codec name) and delimiter, an XLSX's sheet, and the header's row.
+    encoding = models.CharField(_("encoding"), max_length=16, blank=True)
+    delimiter = models.CharField(_("delimiter"), max_length=1, blank=True)
+    sheet_name = models.CharField(_("sheet read"), max_length=255, blank=True)
+    header_row = models.PositiveIntegerField(_("header row"), null=True, blank=True)
+    # What staff should check before applying, as {code: count or names} (see selectors.batch_notes):
+    # hidden rows, a hidden first sheet passed over, old numbers shorter than usual.
+    notes = models.JSONField(_("notes"), default=dict, blank=True)
     rows_read = models.PositiveIntegerField(_("rows read"), default=0)
     count_new = models.PositiveIntegerField(_("new mappings"), default=0)
     count_changed = models.PositiveIntegerField(_("changed mappings"), default=0)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db.models.functions import Length
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from imports.models import ImportBatch, ImportRow
 from imports.reasons import ROW_REASONS
@@ -70,6 +73,143 @@ def batch_progress(*, batch: ImportBatch) -> BatchProgress:
         seconds_left=left,
         text=text,
     )
+
+
+_ENCODING_LABELS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": gettext_lazy("UTF-8 (with a byte-order mark)"),
+    "utf-16": "UTF-16",
+    "cp1252": "Windows-1252",
+}
+_DELIMITER_LABELS = {
+    ",": gettext_lazy("commas"),
+    ";": gettext_lazy("semicolons"),
+    "\t": gettext_lazy("tabs"),
+}
+
+
+def batch_read_as(*, batch: ImportBatch) -> str:
+    """How the file was read (encoding and delimiter, or the sheet), for staff to spot a misread file."""
+    row = batch.header_row or 1
+    if batch.sheet_name:
+        return _("Excel workbook, sheet %(sheet)s; header on row %(row)s.") % {
+            "sheet": f"“{batch.sheet_name}”",
+            "row": row,
+        }
+    if batch.encoding:
+        return _("CSV file in %(encoding)s, columns separated by %(delimiter)s; header on row %(row)s.") % {
+            "encoding": _ENCODING_LABELS.get(batch.encoding, batch.encoding),
+            "delimiter": _DELIMITER_LABELS.get(batch.delimiter, f"“{batch.delimiter}”"),
+            "row": row,
+        }
+    return ""
+
+
+def batch_notes(*, batch: ImportBatch) -> list[str]:
+    """What staff should check in the preview before applying, in plain words."""
+    notes = batch.notes or {}
+    sentences = []
+    if notes.get("hidden_sheets_passed_over"):
+        sentences.append(
+            _("The first sheet of this workbook is hidden (%(hidden)s): the first visible sheet, %(sheet)s, was read.")
+            % {
+                "hidden": ", ".join(f"“{name}”" for name in notes["hidden_sheets_passed_over"]),
+                "sheet": f"“{batch.sheet_name}”",
+            }
+        )
+    if notes.get("hidden_rows"):
+        sentences.append(
+            _(
+                "Rows hidden in the sheet (filtered out or hidden by hand): %(count)s. They were read and "
+                "checked like the others; unhide them in Excel to see everything this batch imports."
+            )
+            % {"count": notes["hidden_rows"]}
+        )
+    if notes.get("short_old_numbers"):
+        sentences.append(
+            _(
+                "Old account numbers shorter than the usual %(length)s digits: %(count)s. They are imported "
+                "as they are (%(min)s to %(max)s digits are allowed), but check that Excel did not drop their leading "
+                "zeros (00123456 saved as 123456): the report lists them."
+            )
+            % {
+                "count": notes["short_old_numbers"],
+                "length": settings.OLD_ACCOUNT_NUMBER_LENGTH,
+                "min": settings.OLD_ACCOUNT_NUMBER_MIN_LENGTH,
+                "max": settings.OLD_ACCOUNT_NUMBER_MAX_LENGTH,
+            }
+        )
+    return sentences
+
+
+def batch_short_old_numbers_first(*, batch: ImportBatch, limit: int = 50) -> list[dict]:
+    """The first rows whose old number is shorter than usual, for the preview page (all: the report)."""
+    return list(
+        ImportRow.objects.annotate(old_length=Length("old_account_number"))
+        .filter(batch_id=batch.pk, reason="", is_duplicate=False, old_length__lt=settings.OLD_ACCOUNT_NUMBER_LENGTH)
+        .order_by("row_number")
+        .values("row_number", "old_raw", "new_raw")[:limit]
+    )
+
+
+def batch_duplicate_note(*, batch: ImportBatch) -> str:
+    """What uploading the same bytes again means, from what became of the earlier batch."""
+    earlier = batch.duplicate_of
+    if earlier is None:
+        return ""
+    params = {"id": earlier.pk}
+    if earlier.status == ImportBatch.Status.APPLIED:
+        return (
+            _(
+                "This file was already applied, as batch #%(id)s. Importing it again changes nothing, unless "
+                "mappings were changed since: the preview counts those as changed."
+            )
+            % params
+        )
+    if earlier.status == ImportBatch.Status.ROLLED_BACK:
+        return (
+            _(
+                "This file was already uploaded as batch #%(id)s, which was rolled back: importing it again "
+                "applies its mappings again."
+            )
+            % params
+        )
+    if earlier.status == ImportBatch.Status.VALIDATED:
+        return (
+            _(
+                "This file was already uploaded as batch #%(id)s, which is checked and waiting to be applied: "
+                "apply one of the two, not both."
+            )
+            % params
+        )
+    if earlier.status == ImportBatch.Status.FAILED and earlier.failure_code in {"dry_run", "not_confirmed"}:
+        return (
+            _("This file was already checked as batch #%(id)s by the import command, which did not apply it.") % params
+        )
+    if earlier.status == ImportBatch.Status.FAILED:
+        return (
+            _(
+                "This file was already uploaded as batch #%(id)s, which failed without changing anything: this "
+                "batch checks it again."
+            )
+            % params
+        )
+    return (
+        _(
+            "This file was already uploaded as batch #%(id)s, which is still being processed: let it finish "
+            "before applying this one."
+        )
+        % params
+    )
+
+
+def batch_uploader(*, batch: ImportBatch) -> str:
+    """Who uploaded the batch: a staff account, or whoever ran the import command."""
+    if batch.uploaded_by is not None:
+        return str(batch.uploaded_by)
+    if batch.command_user:
+        return _("%(user)s (command line)") % {"user": batch.command_user}
+    return "—"
 
 
 def batch_refusals_summary(*, batch: ImportBatch) -> list[tuple[str, str, int]]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import time
 
+import openpyxl
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -43,6 +46,7 @@ def test_staff_without_the_import_permission_can_do_nothing(client: Client) -> N
         clerk.get(reverse("admin:imports_importbatch_change", args=[batch.pk])),
         clerk.get(reverse("admin:imports_importbatch_progress", args=[batch.pk])),
         clerk.get(reverse("admin:imports_importbatch_report", args=[batch.pk])),
+        clerk.get(reverse("admin:imports_importbatch_report_xlsx", args=[batch.pk])),
         clerk.post(reverse("admin:imports_importbatch_apply", args=[batch.pk])),
     ]
 
@@ -162,3 +166,87 @@ def test_rolling_back_from_the_admin_restores_the_table() -> None:
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.ROLLED_BACK
     assert not AccountMapping.objects.exists()
+
+
+def test_the_preview_says_how_the_file_was_read_and_what_to_check() -> None:
+    operator = _client_for(staff_user("operator", can_import=True))
+    operator.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Panki"
+    for row in (["old_account_number", "new_account_number"], ["50000401", "3050000401"], ["50000402", "3050000402"]):
+        sheet.append(row)
+    sheet.row_dimensions[3].hidden = True
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    xlsx = batch_validated(buffer.getvalue(), name="mapping.xlsx")
+    csv_batch = batch_validated(csv_bytes("12345678;2640000001", header="old account no;new account no"))
+
+    xlsx_page = operator.get(reverse("admin:imports_importbatch_change", args=[xlsx.pk])).content.decode()
+    csv_page = operator.get(reverse("admin:imports_importbatch_change", args=[csv_batch.pk])).content.decode()
+
+    assert "Excel workbook, sheet “Panki”; header on row 1." in xlsx_page
+    assert "Rows hidden in the sheet (filtered out or hidden by hand): 1." in xlsx_page
+    assert "CSV file in UTF-8, columns separated by semicolons; header on row 1." in csv_page
+
+
+def test_the_preview_counts_and_lists_old_numbers_shorter_than_usual() -> None:
+    operator = _client_for(staff_user("operator", can_import=True))
+    operator.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    batch = batch_validated(csv_bytes("123457,2100123457,,,", "12345678,2640000001,,,"))
+
+    page = operator.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))
+
+    content = page.content.decode()
+    assert "Old account numbers shorter than the usual 8 digits: 1." in content
+    assert [row["old_raw"] for row in page.context["short_old_rows"]] == ["123457"]
+
+
+def test_the_error_report_downloads_as_a_workbook_for_operators() -> None:
+    operator = _client_for(staff_user("operator", can_import=True))
+    batch = batch_validated(DATA)
+
+    response = operator.get(reverse("admin:imports_importbatch_report_xlsx", args=[batch.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="batch-{batch.pk}-refused-rows.xlsx"'
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    assert [cell.value for cell in next(workbook.worksheets[0].iter_rows(min_row=2))][:3] == [
+        3,
+        "1234567A",
+        "2640000002",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("earlier", "expected"),
+    [
+        ("applied", "This file was already applied, as batch #{id}. Importing it again changes nothing, unless"),
+        ("rolled_back", "which was rolled back: importing it again applies its mappings again."),
+        ("validated", "which is checked and waiting to be applied: apply one of the two, not both."),
+        ("failed", "which failed without changing anything: this batch checks it again."),
+    ],
+)
+def test_the_same_file_warning_says_what_became_of_the_earlier_batch(
+    earlier: str, expected: str, django_capture_on_commit_callbacks
+) -> None:
+    operator = _client_for(staff_user("operator", can_import=True))
+    operator.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    first = batch_validated(DATA)
+    if earlier in {"applied", "rolled_back"}:
+        services.import_batch_apply(batch_id=first.pk)
+    if earlier == "rolled_back":
+        services.import_batch_rollback(batch_id=first.pk, user=None)
+    if earlier == "failed":
+        services._fail(first.pk, code="internal", stage=ImportBatch.Stage.APPLY)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(operator)
+    second = ImportBatch.objects.latest("pk")
+    page = operator.get(reverse("admin:imports_importbatch_change", args=[second.pk])).content.decode()
+
+    warnings = [str(message) for message in response.wsgi_request._messages if message.level_tag == "warning"]
+    assert len(warnings) == 1
+    assert expected.format(id=first.pk) in warnings[0]
+    assert "changes nothing that batch already applied" not in warnings[0]
+    assert expected.format(id=first.pk) in page

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -320,3 +320,19 @@ def test_celery_beat_runs_the_purge_daily_through_a_registered_task(settings) ->
     recent.refresh_from_db()
     assert old.files_deleted_at is not None
     assert recent.files_deleted_at is None
+
+
+def test_the_purge_deletes_the_lock_files_of_purged_and_deleted_batches_only(settings) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's runner locks are advisory locks: no files")
+    settings.IMPORTS_FILE_RETENTION_DAYS = 30
+    purged = _applied_days_ago(31)
+    recent = _applied_days_ago(29)
+    lock_dir = Path(settings.MEDIA_ROOT) / "imports" / "locks"
+    (lock_dir / "9999.lock").touch()  # a batch deleted since
+    assert {path.name for path in lock_dir.iterdir()} == {f"{purged.pk}.lock", f"{recent.pk}.lock", "9999.lock"}
+
+    _purge()
+
+    # A batch whose files are kept could still run (Run again after a failure): its lock file stays.
+    assert {path.name for path in lock_dir.iterdir()} == {f"{recent.pk}.lock"}

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
+import openpyxl
 import pytest
+from django.db import connection
 from django.utils import translation
 
 from accounts.models import AccountMapping
@@ -115,11 +117,11 @@ def test_the_error_report_neutralises_cells_that_excel_would_run_as_formulas() -
     cells = [cell for row in _report_rows(batch)[1:] for cell in row[1:5]]
     assert cells == [
         '\'=HYPERLINK("http://evil")',
-        "2640000001",
+        "'2640000001",  # a number for Excel: kept as text the same way (see the next test)
         "'@SUM(A1)",
         "'-2+3",
         "'+12345678",
-        "2640000002",
+        "'2640000002",
         "'\tname",
         "'\rdivision",
     ]
@@ -327,3 +329,145 @@ def test_a_running_batch_whose_worker_holds_its_lock_is_not_marked_failed() -> N
     assert marked == 0
     assert redelivered.status == ImportBatch.Status.APPLYING  # the second delivery left it alone
     assert not AccountMapping.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_loads_staging_on_sqlite_in_one_transaction_per_chunk(monkeypatch) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL loads staging with COPY, one statement per chunk")
+    monkeypatch.setattr(services, "_CHUNK_ROWS", 2)
+    in_transaction: list[bool] = []
+
+    def spy(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        if sql.startswith("INSERT INTO imports_importrow"):
+            in_transaction.append(connection.in_atomic_block)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        batch = batch_validated(csv_bytes(*(f"1234567{n},264000000{n},,," for n in range(5))))
+
+    assert batch.rows_read == 5
+    # Three chunks (2 + 2 + 1 rows), each inserted inside a transaction rather than row by row in autocommit.
+    assert in_transaction == [True, True, True]
+
+
+@pytest.mark.parametrize("language", ["en", "hi"])
+def test_the_error_report_header_is_in_english_and_hindi_whatever_the_language_of_the_request(language) -> None:
+    with translation.override(language):
+        batch = batch_validated(csv_bytes("1234567A,2640000001,,,"))
+
+    header = _report_rows(batch)[0]
+    assert header[:2] == ["row / पंक्ति", "old account number / पुरानी खाता संख्या"]
+    assert header[5] == "mobile (last 4 digits) / मोबाइल (अंतिम 4 अंक)"
+
+
+def test_it_imports_a_short_old_number_but_warns_that_excel_may_have_dropped_its_leading_zeros() -> None:
+    # 123457 may be a real 6-digit legacy number, or 00123457 after Excel: imported, counted, listed.
+    batch = batch_validated(
+        csv_bytes("123457,2100123457,Zero Lost,,", "12345678,2640000001,Ram,,", "1234,2100001234,,,")
+    )
+
+    assert (batch.count_new, batch.refused_by_reason) == (2, {"invalid_old": 1})
+    assert batch.notes == {"short_old_numbers": 1}
+    report = _report_rows(batch)
+    assert report[0][9] == "outcome / परिणाम"
+    assert [(row[0], row[6], row[9]) for row in report[1:]] == [
+        ("2", "short_old_number", "imported, check it / आयात होगी, जाँच लें"),
+        ("4", "invalid_old", "refused / अस्वीकृत"),
+    ]
+    assert report[1][7].startswith("The old account number is shorter than the usual 8 digits")
+
+    applied = services.import_batch_apply(batch_id=batch.pk)
+
+    assert AccountMapping.objects.filter(old_account_number="123457").exists()
+    assert applied.notes == {"short_old_numbers": 1}
+
+
+def test_the_error_report_keeps_what_excel_would_turn_into_numbers_as_text() -> None:
+    # Both rows refused (one new number for two old numbers); as numbers, Excel would show both old
+    # numbers as 30000107, the mobile's last four as 102, and read 3.00001E+07 as 30000100.
+    batch = batch_validated(csv_bytes("00030000107,2640000107,,,9876540102", "30000107,2640000107,Ram,3.00001E+07,"))
+
+    rows = _report_rows(batch)[1:]
+    assert [(row[0], row[1], row[2], row[4], row[5]) for row in rows] == [
+        ("2", "'00030000107", "'2640000107", "", "'0102"),
+        ("3", "'30000107", "'2640000107", "'3.00001E+07", ""),
+    ]
+    assert rows[1][3] == "Ram"  # text Excel keeps as it is gets no apostrophe
+
+
+def test_the_error_report_as_a_workbook_has_every_cell_as_text_without_apostrophes() -> None:
+    batch = batch_validated(
+        csv_bytes(
+            "00030000107,2640000107,,,9876540102",
+            "30000107,2640000107,Ram,3.00001E+07,",
+            "'quoted,2640000108,=cmd(),,",
+        )
+    )
+
+    workbook = openpyxl.load_workbook(services.import_batch_report_xlsx(batch=batch), read_only=True)
+    rows = list(workbook.worksheets[0].iter_rows())
+
+    assert [cell.value for cell in rows[1][:6]] == [2, "00030000107", "2640000107", None, None, "0102"]
+    assert [cell.value for cell in rows[2][:5]] == [3, "30000107", "2640000107", "Ram", "3.00001E+07"]
+    assert [cell.value for cell in rows[3][:4]] == [4, "'quoted", "2640000108", "'=cmd()"]
+    assert {cell.data_type for row in rows[1:] for cell in row[1:] if cell.value is not None} == {"s"}
+
+
+def test_it_refuses_an_old_number_equal_to_the_new_number_of_the_same_row() -> None:
+    batch = batch_validated(csv_bytes("2640000001,2640000001,,,", "12345678,2640000002,,,"))
+
+    assert _reasons(batch) == {2: "old_is_a_new_number"}
+    assert batch.count_new == 1
+
+
+def test_it_refuses_an_old_number_that_is_a_live_new_number_and_a_new_number_that_is_a_live_old_number() -> None:
+    mapping_existing("11111111", "2640000009")
+    mapping_existing("2640000005", "2640000099")  # a 10-digit legacy old number
+
+    batch = batch_validated(csv_bytes("2640000009,2640000010,,,", "12345678,2640000005,,,", "12345679,2640000011,,,"))
+
+    assert _reasons(batch) == {2: "old_is_a_new_number", 3: "new_is_an_old_number"}
+    assert batch.count_new == 1
+
+
+def test_it_refuses_both_rows_when_one_rows_old_number_is_another_rows_new_number() -> None:
+    batch = batch_validated(csv_bytes("12345678,2640000001,,,", "2640000001,2640000002,,,", "12345679,2640000003,,,"))
+
+    assert _reasons(batch) == {2: "new_is_an_old_number", 3: "old_is_a_new_number"}
+    assert batch.refused_by_reason == {"new_is_an_old_number": 1, "old_is_a_new_number": 1}
+
+
+def test_an_old_number_made_a_new_number_between_validation_and_apply_is_refused_at_apply() -> None:
+    batch = batch_validated(csv_bytes("2640000009,2640000010,,,", "12345678,2640000002,,,"))
+    mapping_existing("11111111", "2640000009")  # by hand, meanwhile
+
+    applied = services.import_batch_apply(batch_id=batch.pk)
+
+    assert (applied.status, applied.count_new) == (ImportBatch.Status.APPLIED, 1)
+    assert applied.refused_by_reason == {"old_is_a_new_number": 1}
+    assert not AccountMapping.objects.filter(old_account_number="2640000009").exists()
+    # Every number is an old number or a new number, never both: the lookup finds one account.
+    olds = set(AccountMapping.objects.values_list("old_account_number", flat=True))
+    assert not olds & set(AccountMapping.objects.values_list("new_account_number", flat=True))
+
+
+def test_a_file_swapping_two_new_numbers_is_refused_on_both_rows_as_documented() -> None:
+    # A design limit (docs/imports.md, "swapping two new numbers"): pinned so that the docs stay true.
+    mapping_existing("10000001", "2100000001")
+    mapping_existing("10000002", "2100000002")
+    before = live_table()
+
+    batch = batch_applied(csv_bytes("10000001,2100000002,,,", "10000002,2100000001,,,"))
+
+    assert batch.refused_by_reason == {"new_number_taken": 2}
+    assert live_table() == before
+
+
+def test_it_refuses_an_old_number_equal_to_a_live_new_number_of_unusual_length_typed_in_the_admin() -> None:
+    # The admin does not hold new numbers to 10 digits: the check must not assume they are.
+    mapping_existing("11111111", "22345678")
+
+    batch = batch_validated(csv_bytes("22345678,2640000010,,,", "12345679,2640000011,,,"))
+
+    assert _reasons(batch) == {2: "old_is_a_new_number"}
