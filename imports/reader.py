@@ -450,9 +450,9 @@ def _open_csv(path: Path) -> MappingFile:
                 # Records counted from the top, blank ones included: the row number Excel shows.
                 yield RawRow(row_number=record_number, values=pick(cells))
         except csv.Error:
-            # A quoted cell that never ends grows past the csv module's field limit (131,072
-            # characters): the same unclosed quote, found later. It fails the same way every time.
-            raise _unclosed_quote(layout, record_number + 1) from None
+            # A cell past the csv module's field limit (131,072 characters): usually a quoted cell
+            # that never ends (the same unclosed quote, found later); sometimes just a huge cell.
+            raise _oversized_cell(layout, record_number + 1) from None
         except UnicodeDecodeError:
             raise FileRefused("mixed_encoding") from None  # only UTF-8 after a BOM is decoded unproven
 
@@ -499,6 +499,18 @@ def _record_start_line(layout: _CsvLayout, record_number: int) -> int:
         for _ in itertools.islice(reader, record_number - 1):
             pass
         return reader.line_num + 1 + layout.skip_lines
+
+
+def _oversized_cell(layout: _CsvLayout, record_number: int) -> FileRefused:
+    """The refusal for a record the csv module gave up on: an unclosed quote if its line has a quote."""
+    line = _record_start_line(layout, record_number)
+    with layout.path.open("r", encoding=layout.encoding, newline="") as handle:
+        for _ in range(line - 1):
+            handle.readline()
+        start = handle.readline(4096)
+    if '"' in start:
+        return FileRefused("malformed_csv", row=record_number, line=line)
+    return FileRefused("cell_too_long", row=record_number, line=line)
 
 
 def _unclosed_quote(layout: _CsvLayout, record_number: int) -> FileRefused:

@@ -70,6 +70,10 @@ FILE_ERRORS = {
         "This file has a quotation mark that is never closed, near row %(row)s (line %(line)s of the file): "
         "the rows after it were read as part of one cell. Fix it in Excel and export the file again."
     ),
+    "cell_too_long": _(
+        "Row %(row)s (line %(line)s of the file) has a cell of more than 100,000 characters, far longer than "
+        "any name or number: this does not look like a mapping list. Check the file in Excel and export it again."
+    ),
     "worker_lost": _("The worker stopped while working on this batch. Nothing was changed; you can run it again."),
     "staging_lost": _(
         "The checked rows of this batch were lost (database restart). Run it again to re-check the file."

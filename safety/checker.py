@@ -91,9 +91,13 @@ def _clean(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_DOTS)
 
 
+# Phones type ’ for the apostrophe: "don’t share your OTP" must read as "don't".
+_CURLY_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
 def normalise_text(text: str) -> str:
     """NFKC (full-width letters become plain), no invisible characters, lower case, single spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_CURLY_QUOTES)
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
@@ -122,7 +126,11 @@ _BRAND_WORDS = ("kesco", "uppcl", "bijli", "vidyut", "kanpur", "electricity")
 _LINK_RE = re.compile(
     r"""(?ix)
     (?:https?:|www\.)[^\s<>"'`]+
-    | (?<![@\w.-])(?:[\w-]+\.)+(?:[a-z]{2,24}|xn--[a-z0-9-]{2,30})(?![\w@-]|\.[\w.-]*@)(?:/[^\s<>"'`]*)?
+    | (?<![@\w.-])(?:[\w-]+\.)+(?:[a-z]{2,24}|xn--[a-z0-9-]{2,30})(?![\w@-]|\.[\w.-]*@)
+      # A port, or what a browser would read as a user name before the real host:
+      # "kesco.co.in:1@evil.com" goes to evil.com, and must be judged as such.
+      (?::[^\s/<>"'`@]*@[^\s<>"'`]+|:\d+)?
+      (?:/[^\s<>"'`]*)?
     """
 )
 _TRAILING_PUNCTUATION = ".,;:!?)]}'\"।"
@@ -574,9 +582,11 @@ SCAM_PHRASES: tuple[ScamPhrase, ...] = (
             # "Tonight" alone is not enough: a genuine planned-shutdown notice may say it.
             r"(disconnect\w*|cut|kat\w*|kaat\w*).{0,40}tonight",
             r"tonight.{0,40}(disconnect\w*|cut off|be cut)",
-            r"disconnect\w* (today|tonight|within|in \d+ ?(hours?|hrs?|minutes?|mins?))",
-            r"(will|shall) be disconnected (today|tonight|within|in)",
-            r"(power|electricity|connection) (will be )?(cut|off) (today|tonight)",
+            # A deadline in hours: a statutory notice says "disconnected within 15 days if not paid".
+            r"disconnect\w* (today|tonight|(within|in) \d+ ?(hours?|hrs?|minutes?|mins?))",
+            r"(will|shall) be disconnected (today|tonight|(within|in) \d+ ?(hours?|hrs?|minutes?|mins?))",
+            # "Cut", not "off": a planned-shutdown notice says "power will be off today 10:00-14:00".
+            r"(power|electricity|connection) (will be )?cut (today|tonight)",
             r"aa?j raa?t.{0,60}(kat|kaat|cut|band|disconnect)",
             r"bijl?i (ka )?(connection )?(kat|kaat|cut|band) (ho )?(jayegi|jaegi|jaayegi|di jayegi|kar di jayegi)",
             r"(light|connection) (kat|kaat|cut) (jayega|jaega|diya jayega|jayegi)",
@@ -594,11 +604,16 @@ SCAM_PHRASES: tuple[ScamPhrase, ...] = (
             # A real bill may say "pay by 10-12-2026 to avoid disconnection"; it never says "urgent",
             # "immediately" or "or else".
             r"\burgent(ly)?\b.{0,30}(pay|payment|bill|bhugtan|jama|bhar)",
-            r"(pay|payment|bhugtan|jama kar\w*|bhar\w*) (\w+ ){0,3}(immediately|right now|turant|abhi|urgent(ly)?)\b",
-            r"\b(else|otherwise|warna|varna|nahi to|nahin to|nhi to)\b.{0,30}(disconnect\w*|cut|kat\w*|kaat\w*|band)",
-            r"(तुरंत|तुरन्त|फ़ौरन|फौरन|अभी) .{0,20}(भुगतान|जमा|पेमेंट|भरें)",
+            # "abhi tak" / "अभी तक" is "yet" ("not paid yet"), and "pay now and get 1% off" is a real offer:
+            # only "immediately" and its kin count, not "now".
+            r"(pay|payment|bhugtan|jama kar\w*|bhar\w*) (\w+ ){0,3}(immediately|right now|turant|urgent(ly)?)\b",
+            # "Otherwise pay by <date> to avoid disconnection" is what a real bill says: not if "avoid" comes first.
+            r"\b(else|otherwise|warna|varna|nahi to|nahin to|nhi to)\b(?:(?!avoid|bach).){0,30}"
+            r"(disconnect\w*|\bcut\b|\bkat\w*|\bkaat\w*|\bband\b)",
+            r"(तुरंत|तुरन्त|फ़ौरन|फौरन) .{0,20}(भुगतान|जमा|पेमेंट|भरें)",
             r"(भुगतान|जमा|पेमेंट).{0,20}(तुरंत|तुरन्त|फ़ौरन|फौरन)",
-            r"(वरना|नहीं तो) .{0,30}(कट|काट|बंद)",
+            # कटौती ("cut", as in "avoid the cut") is the genuine notice's word; बच ("avoid") likewise.
+            r"(वरना|नहीं तो) (?:(?!बच).){0,30}(कट(?!ौती)|काट|बंद)",
         ),
     ),
     ScamPhrase(
@@ -612,7 +627,6 @@ SCAM_PHRASES: tuple[ScamPhrase, ...] = (
             r"update (nahi|nahin|nhi) (hua|hai)",
             r"बिल अपडेट नहीं",
             r"अपडेट नहीं",
-            r"बिल अपडेट",
         ),
     ),
     ScamPhrase(
@@ -683,7 +697,8 @@ SCAM_PHRASES: tuple[ScamPhrase, ...] = (
         gettext_lazy("It asks for an OTP, PIN or bank details. KESCO never asks for these."),
         (
             # Asking for it, not warning about it: "never share your OTP" is what a genuine message says.
-            r"(?<!never )(?<!not )(?<!n't )(share|send|tell|give|bata\w*|bhej\w*) (\w+ ){0,3}(otp|pin|cvv)\b",
+            r"(?<!never )(?<!not )(?<!n't )(?<!dont )(?<!ever )(?<!na )(?<!mat )"
+            r"(share|send|tell|give|bata\w*|bhej\w*) (\w+ ){0,3}(otp|pin|cvv)\b",
             r"\b(otp|pin|cvv) (bata\w*|bhej\w*|share kar\w*|send kar\w*)",
             r"(ओटीपी|otp|पिन|pin) (बताएं|बताएँ|बताइए|बताइये|बताओ|भेजें|भेजिए|भेजो|शेयर करें)",
         ),

@@ -27,6 +27,7 @@ def test_it_links_a_helpline_inside_a_sentence_and_inside_markup():
         '<input type="hidden" name="old_account_number" value="1912">',  # an attribute
         "<textarea>call 1912</textarea>",  # shown as typed, markup included
         "01912 19123 1930-2 +1930 1912a",  # parts of longer numbers or words
+        "a fine of ₹1930, Rs 1912, Rs. 1930, रु 1912 or ₹ 1930",  # amounts, in a staff-written alert
     ],
 )
 def test_it_leaves_links_attributes_textareas_and_longer_numbers_alone(html):

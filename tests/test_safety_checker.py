@@ -450,6 +450,8 @@ def test_an_unknown_sender_id_is_not_official():
         ("अपना ओटीपी बताएं", "otp"),
         ("Any\u200bDesk", "install_app"),  # a zero-width space hiding inside the word
         ("Sir your light bill pending, urgent pay today else disconnection", "pressure"),
+        ("bill not paid, your connection will be disconnected within 2 hours", "disconnection"),
+        ("bhugtan turant karein warna connection kat jayega", "pressure"),
         ("payment immediately karein", "pressure"),
         ("bill jama karo warna light kat jayegi", "pressure"),
         ("तुरंत भुगतान करें", "pressure"),
@@ -486,6 +488,18 @@ def test_a_genuine_bill_sms_is_official(text):
         "Bill Rs 1,234 incl. late fee Rs 25. Due 10 Dec.",
         "आज रात 11 बजे से रखरखाव का काम होगा।",
         "Please pay your bill by 10-12-2026 to avoid disconnection.",
+        # Genuine bill and notice wording a review found flagged.
+        "VM-UPPCLT: यदि आपने अभी तक भुगतान नहीं किया है तो कृपया 10-12-2026 तक जमा करें।",
+        "VM-UPPCLT: Aapka bhugtan abhi tak prapt nahi hua hai. Kripya 10-12-2026 tak jama karein.",
+        "VM-UPPCLT: अभी भुगतान करें और 1% छूट पाएं।",
+        "VM-UPPCLT: If already paid, please ignore. Otherwise pay by 10-12-2026 to avoid disconnection.",
+        "VM-UPPCLT: नहीं तो 10-12-2026 तक भुगतान कर बिजली कटौती से बचें।",
+        "VM-UPPCLT: Planned shutdown: power will be off today 10:00-14:00 in Kalyanpur.",
+        "VM-UPPCLT: Supply will be disconnected within 15 days if not paid.",
+        "VM-UPPCLT: Dont share your OTP with anyone.",
+        "VM-UPPCLT: Don\u2019t share your OTP with anyone.",
+        "VM-UPPCLT: Do not ever share your OTP.",
+        "VM-UPPCLT: आपका बिल अपडेट कर दिया गया है।",
         "कृपया कटौती से बचने के लिए 10-12-2026 तक बिल जमा करें।",
         "Your payment of Rs 1,234 is received. Thank you.",
     ],
@@ -548,6 +562,13 @@ def test_it_never_crashes_on_any_text(text):
     assert result.verdict in set(Verdict)
     if result.verdict is Verdict.OFFICIAL:
         assert all(f.is_official for f in result.findings)
+
+
+@pytest.mark.parametrize("text", ["Pay at kesco.co.in:1@evil.com", "Pay at kesco.co.in:pay@evil.com/bill"])
+def test_a_bare_link_with_a_user_name_before_the_real_host_is_not_official(text):
+    result = check_message(text, kesco_registry())
+    assert result.verdict is Verdict.SCAM
+    assert not any(finding.is_official for finding in result.items)
 
 
 def test_an_official_link_in_a_message_that_rushes_you_is_still_a_scam():

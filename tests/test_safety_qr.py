@@ -293,3 +293,14 @@ def test_the_page_shows_the_amount_with_indian_grouping(client):
     html = client.post("/check/qr/", {"image": upload(qr_png(code))}).content.decode()
 
     assert "₹1,25,000.50" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("amount", ["1E%2B2000", "1" + "0" * 30, "1E-2000"])
+def test_an_absurd_amount_in_a_code_is_shown_as_written_not_a_crash(client, amount):
+    code = f"upi://pay?pa=bijli.bill@ybl&pn=KESCO&am={amount}"
+
+    response = client.post("/check/qr/", {"image": upload(qr_png(code))})
+
+    assert response.status_code == 200
+    assert "bijli.bill@ybl" in response.content.decode()

@@ -11,9 +11,10 @@ Left out on purpose:
 - imports: the import pages answer to accounts.import_mapping only, whatever the model permissions
   say (a batch's file holds every consumer's name and mobile), so view_importbatch would give
   nothing. The mapping's page names the batch that wrote it instead.
-- the official registry (safety.OfficialContact, PaymentChannel): its "Mark as verified by me today"
-  action needs no more than the view permission, and a verified entry is what the consumer pages
-  call official. Consumers' own check page answers "is this number official?" for the desk too.
+- the official registry (safety.OfficialContact, PaymentChannel): a verified entry is what the
+  consumer pages call official, so it stays with administrators (its "Mark as verified by me
+  today" action needs the change permission). Consumers' own check page answers "is this number
+  official?" for the desk too.
 
 Created once, here; administrators own it afterwards (renaming it, or changing its permissions, is
 never undone by a later migrate). Assign it to a user in the admin: Users, the user, Groups.

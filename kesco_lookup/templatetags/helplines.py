@@ -16,8 +16,12 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 HELPLINES = ("1912", "1930")
-# A helpline standing alone: not the middle or the end of a longer number ("01912", "1912-") or a word.
-_NUMBER = re.compile(r"(?<![\w+.-])(" + "|".join(HELPLINES) + r")(?![\w-])")
+# A helpline standing alone: not the middle or the end of a longer number ("01912", "1912-") or a word,
+# and not an amount ("₹1930", "Rs 1930", "रु 1912"), which a staff-written alert may well contain.
+_NUMBER = re.compile(
+    r"(?<![\w+.-])(?<!₹)(?<!₹ )(?<!rs )(?<!Rs )(?<!RS )(?<!rs\. )(?<!Rs\. )(?<!रु )(?<!रु\. )"
+    r"(" + "|".join(HELPLINES) + r")(?![\w-])"
+)
 # Never touched: anything inside a tag (attributes), an existing link (links cannot nest) or a
 # textarea (whose content is shown as typed, markup included).
 _LEFT_ALONE = re.compile(r"(<a\b.*?</a>|<textarea\b.*?</textarea>|<[^>]*>)", re.IGNORECASE | re.DOTALL)

@@ -189,6 +189,16 @@ def test_it_refuses_a_quote_that_nothing_closes_as_malformed_not_as_an_internal_
     assert (batch.failure_code, file_error_details(batch.failure_detail)) == ("malformed_csv", {"row": 5, "line": 5})
 
 
+def test_a_huge_cell_without_any_quote_is_refused_as_too_long_not_as_an_unclosed_quote() -> None:
+    rows = _numbered_rows(3)
+    rows[1] = rows[1].replace("Name 1", "x" * 200_000)
+    batch = batch_validated(csv_bytes(*rows, header="old_account_number,new_account_number,consumer_name"))
+
+    assert (batch.failure_code, file_error_details(batch.failure_detail)) == ("cell_too_long", {"row": 3, "line": 3})
+    with translation.override("en"):
+        assert "more than 100,000 characters" in file_error_message(batch.failure_code, batch.failure_detail)
+
+
 def test_it_refuses_a_quote_left_open_at_the_end_of_a_short_file() -> None:
     data = csv_bytes(
         '30000151,3100000151,"oops', "30000152,3100000152,B", header="old_account_number,new_account_number,name"
