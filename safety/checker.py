@@ -93,12 +93,15 @@ def _clean(text: str) -> str:
 
 # Phones type ’ for the apostrophe: "don’t share your OTP" must read as "don't".
 _CURLY_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+# Cyrillic and Greek letters that look Latin ("nоt updаted" with a Cyrillic о and а): folded for the
+# phrase patterns only, so a fraudster cannot dodge them letter by letter. Links are judged apart.
+_LOOK_ALIKES = str.maketrans("аеорсухіјѕԁһԛԝοαεικνρτυχ", "aeopcyxijsdhqwoaeikvptyx")
 
 
 def normalise_text(text: str) -> str:
     """NFKC (full-width letters become plain), no invisible characters, lower case, single spaces."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_CURLY_QUOTES)
-    return re.sub(r"\s+", " ", text).strip().lower()
+    return re.sub(r"\s+", " ", text).strip().lower().translate(_LOOK_ALIKES)
 
 
 # --- Links and domains ----------------------------------------------------------------------------
@@ -566,6 +569,16 @@ def _judge_sender(sender_id: str, registry: Registry) -> Finding:
 # --- Scam phrases ---------------------------------------------------------------------------------
 
 
+# Pieces shared by the phrase patterns below.
+# A time window after "tonight" ("tonight 11 PM-1 AM") makes a schedule, not a threat.
+_WINDOW = r"(?! (from )?\d{1,2}([:.]\d\d)? ?(am|pm)? ?(to|-|till|until) ?\d)"
+# Cutting the power, in Hinglish and English; katauti ("the cut", a notice's noun) and "band rahegi"
+# ("will stay off", a planned shutdown) are not threats.
+_CUT_HL = r"(kat(?!auti)\w*|kaat\w*|\bcut\b(?! rah)|band(?! rah)|disconnect\w*)"
+_CUT_HI = r"(काट|कट(?!ौती)|बंद(?! रह)|रोक)"
+_ASKED_TO_PAY = r"(pay\b|payment kar\w*|send|bhej\w*|ka bhugtan kar\w*|jama kar\w*)"
+
+
 @dataclass(frozen=True)
 class ScamPhrase:
     key: str
@@ -580,18 +593,24 @@ SCAM_PHRASES: tuple[ScamPhrase, ...] = (
         gettext_lazy('It threatens to cut your electricity soon ("tonight"). KESCO never does this by message.'),
         (
             # "Tonight" alone is not enough: a genuine planned-shutdown notice may say it.
-            r"(disconnect\w*|cut|kat\w*|kaat\w*).{0,40}tonight",
+            # A time window ("tonight 11 PM-1 AM") is a schedule, not a threat; "executive" holds "cut".
+            r"\b(disconnect\w*|cut|kat(?!auti)\w*|kaat\w*)\b.{0,40}tonight" + _WINDOW,
             r"tonight.{0,40}(disconnect\w*|cut off|be cut)",
             # A deadline in hours: a statutory notice says "disconnected within 15 days if not paid".
             r"disconnect\w* (today|tonight|(within|in) \d+ ?(hours?|hrs?|minutes?|mins?))",
             r"(will|shall) be disconnected (today|tonight|(within|in) \d+ ?(hours?|hrs?|minutes?|mins?))",
             # "Cut", not "off": a planned-shutdown notice says "power will be off today 10:00-14:00".
-            r"(power|electricity|connection) (will be )?cut (today|tonight)",
-            r"aa?j raa?t.{0,60}(kat|kaat|cut|band|disconnect)",
-            r"bijl?i (ka )?(connection )?(kat|kaat|cut|band) (ho )?(jayegi|jaegi|jaayegi|di jayegi|kar di jayegi)",
-            r"(light|connection) (kat|kaat|cut) (jayega|jaega|diya jayega|jayegi)",
-            r"आज रात.{0,60}(काट|कट|बंद)",
-            r"(बिजली|कनेक्शन|लाइट) (का )?(कनेक्शन )?(काट|कट|बंद) (दी |दिया |कर दी |कर दिया |हो )?(जाएगी|जायेगी|जाएगा|जायेगा)",
+            # The "9:30 PM" wave, without "tonight"; a notice gives a window and says when supply is restored.
+            r"(power|electricity|connection) (will be )?cut (today|tonight)" + _WINDOW,
+            r"(disconnect\w*|\bcut( off)?|switched off|turned off|stopped|shut down) (\w+ ){0,2}(at|by|after) "
+            r"\d{1,2}[:.]\d\d ?pm\b(?! ?(to|-|till|until) ?\d)(?!.{0,40}(restor|maintenance|work\b|shutdown))",
+            r"\d{1,2}[:.]\d\d ?(pm|baje)( ko| se)?(?! ?(to|-|till|until|se|tak) ?\d).{0,30}" + _CUT_HL,
+            r"aa?j (raa?t|shaa?m).{0,60}" + _CUT_HL,
+            # The verb alone is also what a lawful 15-day notice says: a deadline in hours is the threat.
+            r"(?<!\d)\d{1,3} ?(ghante|ghanton|hours?|hrs?|minutes?|mins?)( mein| me| main| ke andar| ke bhitar)?.{0,40}"
+            + _CUT_HL,
+            r"आज (रात|शाम).{0,60}" + _CUT_HI,
+            r"(?<!\d)\d{1,3} ?(घंटे|घंटों|मिनट)( में| के अंदर| के भीतर)?.{0,40}" + _CUT_HI,
         ),
     ),
     ScamPhrase(
@@ -608,7 +627,9 @@ SCAM_PHRASES: tuple[ScamPhrase, ...] = (
             # only "immediately" and its kin count, not "now".
             r"(pay|payment|bhugtan|jama kar\w*|bhar\w*) (\w+ ){0,3}(immediately|right now|turant|urgent(ly)?)\b",
             # "Otherwise pay by <date> to avoid disconnection" is what a real bill says: not if "avoid" comes first.
-            r"\b(else|otherwise|warna|varna|nahi to|nahin to|nhi to)\b(?:(?!avoid|bach).){0,30}"
+            # "Pay within 15 days, otherwise supply will be disconnected" is the lawful notice.
+            r"(?<!days, )(?<!days )(?<!din, )(?<!din )\b(else|otherwise|warna|varna|nahi to|nahin to|nhi to)\b"
+            r"(?:(?!avoid|bach).){0,30}"
             r"(disconnect\w*|\bcut\b|\bkat\w*|\bkaat\w*|\bband\b)",
             r"(तुरंत|तुरन्त|फ़ौरन|फौरन) .{0,20}(भुगतान|जमा|पेमेंट|भरें)",
             r"(भुगतान|जमा|पेमेंट).{0,20}(तुरंत|तुरन्त|फ़ौरन|फौरन)",
@@ -621,12 +642,14 @@ SCAM_PHRASES: tuple[ScamPhrase, ...] = (
         gettext_lazy('It says your bill was "not updated". This is the scam\'s usual opening.'),
         (
             r"(bill|payment) (is |was |has )?(not|nt) (been )?updated",
-            r"not updated",
+            # About the bill, not the consumer's mobile number ("if your mobile is not updated, update it").
+            r"(bill|payment|kyc)\b.{0,30}\bnot (updated?|reflect\w*|showing)\b",
+            r"(bill|payment)\b.{0,30}\b(update|show|reflect|dikh) (nahi|nahin|nhi) (hua|ho raha|hai|dikh)",
             r"update your bill",
             r"bill update (nahi|nahin|nhi|na)",
             r"update (nahi|nahin|nhi) (hua|hai)",
             r"बिल अपडेट नहीं",
-            r"अपडेट नहीं",
+            r"(बिल|भुगतान|केवाईसी).{0,30}(अपडेट|दर्ज) नहीं",
         ),
     ),
     ScamPhrase(
@@ -635,7 +658,8 @@ SCAM_PHRASES: tuple[ScamPhrase, ...] = (
         (
             r"electricity officer",
             r"(call|contact) (the |our |this )?(electricity |bijli )?officer",
-            r"bijl?i (adhikari|officer|vibhag)",
+            # "Bijli vibhag" alone is just "the electricity department".
+            r"bijl?i (vibhag (ke |ka )?)?(adhikari|officer)",
             r"officer (ko|se) (call|phone|baat|sampark)",
             r"बिजली अधिकारी",
             r"अधिकारी (से|को) (संपर्क|कॉल|फोन|फ़ोन|बात)",
@@ -672,11 +696,12 @@ SCAM_PHRASES: tuple[ScamPhrase, ...] = (
             r"small amount",
             r"(pay|send|transfer|deposit|bhej\w*|jama kar\w*) (only |just |sirf |keval )?"
             r"(rs\.?|inr|₹) ?\d{1,2}(\.00?)?(?![\d,])",
-            r"(rs\.?|inr|₹) ?\d{1,2}(\.00?)?(?![\d,]) ?(pay|send|bhej\w*|ka bhugtan|jama)",
-            r"(?<![\d,.])\d{1,2} ?(rs|rupees?|rupaye) (pay|send|bhej\w*|ka bhugtan|jama)",
+            # Asked for, not received: "Rs 50 jama ho gaye" is a prepaid meter's credit.
+            r"(rs\.?|inr|₹) ?\d{1,2}(\.00?)?(?![\d,]) ?" + _ASKED_TO_PAY,
+            r"(?<![\d,.])\d{1,2} ?(rs|rupees?|rupaye) " + _ASKED_TO_PAY,
             r"(chhota|chota) (sa )?(payment|bhugtan|amount)",
-            r"(?<![\d,.])\d{1,2} ?(रुपये|रुपए|रु\.?) (भेजें|भेजिए|भेजो|का भुगतान|जमा)",
-            r"₹ ?\d{1,2}(\.00?)?(?![\d,]) (भेजें|भेजिए|भेजो|का भुगतान|जमा)",
+            r"(?<![\d,.])\d{1,2} ?(रुपये|रुपए|रु\.?) (भेजें|भेजिए|भेजो|का भुगतान कर|जमा कर)",
+            r"₹ ?\d{1,2}(\.00?)?(?![\d,]) (भेजें|भेजिए|भेजो|का भुगतान कर|जमा कर)",
             r"छोटी (सी )?राशि",
             r"छोटा (सा )?भुगतान",
         ),
@@ -697,7 +722,7 @@ SCAM_PHRASES: tuple[ScamPhrase, ...] = (
         gettext_lazy("It asks for an OTP, PIN or bank details. KESCO never asks for these."),
         (
             # Asking for it, not warning about it: "never share your OTP" is what a genuine message says.
-            r"(?<!never )(?<!not )(?<!n't )(?<!dont )(?<!ever )(?<!na )(?<!mat )"
+            r"(?<!never )(?<!not )(?<!n't )(?<!dont )(?<!ever )(?<!na )(?<!mat )(?<!ask you to )(?<!asks you to )"
             r"(share|send|tell|give|bata\w*|bhej\w*) (\w+ ){0,3}(otp|pin|cvv)\b",
             r"\b(otp|pin|cvv) (bata\w*|bhej\w*|share kar\w*|send kar\w*)",
             r"(ओटीपी|otp|पिन|pin) (बताएं|बताएँ|बताइए|बताइये|बताओ|भेजें|भेजिए|भेजो|शेयर करें)",
