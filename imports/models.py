@@ -169,6 +169,10 @@ class ImportRow(models.Model):
     # No index but the primary key: every statement on staging reads a whole batch (a sequential
     # scan), and each index would slow the bulk load.
 
+    class Meta:
+        verbose_name = _("checked row")
+        verbose_name_plural = _("checked rows")
+
     def __str__(self) -> str:
         return f"batch {self.batch_id} row {self.row_number}"
 
@@ -195,6 +199,10 @@ class MappingChange(models.Model):
     mobile_last4 = models.CharField(max_length=4, blank=True)
 
     # No index beyond the foreign key's: rollback reads a whole batch at once (one hash join).
+
+    class Meta:
+        verbose_name = _("mapping change")
+        verbose_name_plural = _("mapping changes")
 
     def __str__(self) -> str:
         return f"batch {self.batch_id} change {self.pk}"

@@ -17,5 +17,6 @@ urlpatterns = [
     path("staff/", admin.site.urls),
 ]
 
+handler403 = "kesco_lookup.views.permission_denied"
 handler404 = "kesco_lookup.views.page_not_found"
 handler500 = "kesco_lookup.views.server_error"

@@ -72,7 +72,8 @@ class OfficialContact(Bilingual, models.Model):
         ordering = ("display_order", "kind", "name_en")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.name_en}"
+        # In the staff member's language: admin titles, breadcrumbs and history pages show it.
+        return f"{self.get_kind_display()}: {self.localised('name')}"
 
     @property
     def name(self) -> str:
@@ -123,7 +124,7 @@ class SafetyRule(Bilingual, models.Model):
         ordering = ("display_order", "id")
 
     def __str__(self) -> str:
-        return self.text_en
+        return self.localised("text")
 
     @property
     def text(self) -> str:
@@ -200,7 +201,7 @@ class Alert(Bilingual, models.Model):
         ordering = ("-starts_at",)
 
     def __str__(self) -> str:
-        return self.title_en
+        return self.localised("title")
 
     @property
     def title(self) -> str:

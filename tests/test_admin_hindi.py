@@ -206,3 +206,27 @@ def test_the_projects_own_catalogue_wins_over_the_overrides():
     # Django reads LOCALE_PATHS first to last, the first path winning; both win over every app.
     paths = [Path(path) for path in settings.LOCALE_PATHS]
     assert paths.index(ROOT / "locale") < paths.index(ROOT / "overrides" / "locale")
+
+
+@pytest.mark.django_db
+def test_the_password_change_pages_keep_the_language_switch(client):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("desk", password="a-long-test-password", is_staff=True)
+    client.force_login(user)
+    for url in ("/staff/password_change/", "/staff/password_change/done/"):
+        html = client.get(url).content.decode()
+        assert 'class="language-switch"' in html, url
+
+
+@pytest.mark.django_db
+def test_a_page_a_staff_role_may_not_open_is_refused_in_hindi_in_the_sites_layout(client):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("desk", password="a-long-test-password", is_staff=True)
+    client.force_login(user)
+
+    response = client.get("/staff/imports/importbatch/add/")
+
+    assert response.status_code == 403
+    assert "अनुमति नहीं है" in response.content.decode()
