@@ -24,6 +24,7 @@ from accounts.limits import (
 )
 from accounts.selectors import NO_MATCH, LookupResult, Outcome, mapping_lookup
 from kesco_lookup.language import language_switch, switched_on_form, typed_initial
+from kesco_lookup.middleware import declared_length
 from kesco_lookup.views import limiter_unavailable, rate_limited
 from safety.selectors import payment_channels_list
 
@@ -100,13 +101,6 @@ def lookup(request: HttpRequest) -> HttpResponse:
 API_BODY_MAX_BYTES = 1024
 
 
-def _declared_length(request: HttpRequest) -> int:
-    try:
-        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
-    except (TypeError, ValueError):
-        return 0
-
-
 def _json_error(code: str, message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": code, "message": message}, status=status)
 
@@ -125,7 +119,7 @@ def api_lookup(request: HttpRequest) -> JsonResponse:
             # Only JSON: a web page can make a visitor's browser send a cross-site text/plain or form
             # POST without asking, but a JSON one needs a CORS preflight, which this API never grants.
             return _json_error("unsupported_media_type", _("Send the request as application/json."), status=415)
-        if _declared_length(request) > API_BODY_MAX_BYTES:
+        if declared_length(request) > API_BODY_MAX_BYTES:
             return _json_error("too_large", _("The request body is too large."), status=413)
         try:
             payload = json.loads(request.body or b"null")

@@ -336,13 +336,7 @@ def _detect_encoding(path: Path) -> str:
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             # Excel's "Unicode text": UTF-16 with a BOM, usually tab-separated. Decoded once in full
             # first: NUL bytes are normal in UTF-16, a NUL character is not.
-            try:
-                with path.open("r", encoding="utf-16", newline="") as text:
-                    while chunk := text.read(_CHUNK_BYTES):
-                        if "\x00" in chunk:
-                            raise _nul_character(path, "utf-16")
-            except UnicodeDecodeError:
-                raise FileRefused("encoding") from None
+            _decode_all(path, "utf-16")
             return "utf-16"
         handle.seek(0)
         # Prove the whole file is UTF-8 before trusting it; only then fall back to Windows-1252,
@@ -364,14 +358,19 @@ def _detect_encoding(path: Path) -> str:
     if _has_utf8_sequences(path):
         raise FileRefused("mixed_encoding")
     # Windows-1252 leaves five byte values undefined; a file with one of them is not text we know.
+    _decode_all(path, "cp1252")
+    return "cp1252"
+
+
+def _decode_all(path: Path, encoding: str) -> None:
+    """Read the whole file as ``encoding``: refused if it does not decode or holds a NUL character."""
     try:
-        with path.open("r", encoding="cp1252", newline="") as text:
+        with path.open("r", encoding=encoding, newline="") as text:
             while chunk := text.read(_CHUNK_BYTES):
                 if "\x00" in chunk:
-                    raise _nul_character(path, "cp1252")
+                    raise _nul_character(path, encoding)
     except UnicodeDecodeError:
         raise FileRefused("encoding") from None
-    return "cp1252"
 
 
 def _header_delimiter(sample: str) -> list[str]:

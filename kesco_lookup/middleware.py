@@ -44,7 +44,7 @@ _IMPORT_PERMISSION = "accounts.import_mapping"
 _MULTIPART_OVERHEAD = 64 * 1024
 
 
-def _declared_length(request: HttpRequest) -> int:
+def declared_length(request: HttpRequest) -> int:
     # As Django reads it: a missing or malformed Content-Length means an empty body, never read.
     try:
         return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
@@ -64,7 +64,7 @@ class RequestBodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        length = _declared_length(request)
+        length = declared_length(request)
         if length > settings.REQUEST_BODY_MAX_BYTES and not self._import_upload_allowed(request, length):
             # Imported here: the views module pulls in the accounts app, not ready when middleware loads.
             from kesco_lookup.views import request_too_large
