@@ -513,3 +513,13 @@ def test_a_report_with_mistakes_opens_at_a_summary_of_them_each_linked_to_its_fi
     assert 'role="alert"' in summary and 'href="#id_channel"' in summary and 'href="#id_contacted_on"' in summary
     assert html.split("<title>", 1)[1].startswith("त्रुटि: ")
     assert 'action="/report/#error-summary"' in html
+
+
+@pytest.mark.parametrize("url", ["/check/", "/check/qr/"])
+def test_an_empty_check_opens_at_a_summary_of_the_error(client, url):
+    html = client.post(url, {}).content.decode()
+
+    summary = html.split('<div class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'role="alert"' in summary and 'href="#id_' in summary
+    assert html.split("<title>", 1)[1].startswith("त्रुटि: ")
+    assert f'action="{url}#error-summary"' in html
