@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from kesco_lookup.views import limited_notice
+
 admin.site.site_header = _("KESCO account lookup: staff")
 admin.site.site_title = _("KESCO staff")
 admin.site.index_title = _("Administration")
@@ -14,6 +16,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("safety.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("limited/", limited_notice, name="limited_notice"),
     path("staff/", admin.site.urls),
 ]
 

@@ -7,21 +7,40 @@ import math
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts.limits import Limited
 
 
-def rate_limited(request: HttpRequest, limited: Limited) -> HttpResponse:
-    """The 429 page: in the consumer's language, saying when to try again (minutes, or hours from 60)."""
-    minutes = limited.retry_after_minutes
+def _limited_context(minutes: int) -> dict:
     # "After 772 minutes" means nothing to anyone; whole hours, rounded up so that coming back after
     # that long always works.
     hours = math.ceil(minutes / 60) if minutes >= 60 else None
-    context = {"retry_after_minutes": minutes, "retry_after_hours": hours}
-    response = render(request, "429.html", context, status=429)
+    return {
+        "retry_after_minutes": minutes,
+        "retry_after_hours": hours,
+        # The language switch comes back to this notice, not to the form that was refused (a POST).
+        "switch_next": f"{reverse('limited_notice')}?minutes={minutes}",
+    }
+
+
+def rate_limited(request: HttpRequest, limited: Limited) -> HttpResponse:
+    """The 429 page: in the consumer's language, saying when to try again (minutes, or hours from 60)."""
+    response = render(request, "429.html", _limited_context(limited.retry_after_minutes), status=429)
     response["Retry-After"] = str(limited.retry_after_seconds)
     return response
+
+
+@require_safe
+def limited_notice(request: HttpRequest) -> HttpResponse:
+    """The same notice after a language switch; the wait travels in the address (no personal data)."""
+    try:
+        minutes = min(max(int(request.GET.get("minutes", "")), 1), 24 * 60)
+    except ValueError:
+        minutes = 60
+    return render(request, "429.html", _limited_context(minutes))
 
 
 def limiter_unavailable(request: HttpRequest) -> HttpResponse:
