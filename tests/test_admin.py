@@ -98,3 +98,25 @@ def test_the_warning_box_says_if_in_doubt_only_once(client):
     html = client.get("/").content.decode()
     assert html.count('href="tel:1912">1912</a> पर कॉल करें') >= 1  # the seeded rule, tap-to-call
     assert "संदेह हो तो फ़ोन काट दें" not in html  # the seeded rule already says it
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["old_account_number=12345678", "new_account_number__startswith=99", "mobile_last4=4321", "consumer_name=R"],
+)
+def test_the_mapping_list_cannot_be_filtered_by_a_number_or_name_from_the_address_bar(support_desk, query):
+    ramesh()
+
+    response = support_desk.get(f"/staff/accounts/accountmapping/?{query}")
+
+    assert response.status_code == 400
+    assert "9912345678" not in response.content.decode()
+
+
+def test_the_mapping_list_still_filters_by_division(support_desk):
+    ramesh()
+
+    response = support_desk.get("/staff/accounts/accountmapping/?division=Kidwai+Nagar")
+
+    assert response.status_code == 200
+    assert "9912345678" in response.content.decode()
