@@ -698,6 +698,8 @@ SCAM_PHRASES: tuple[ScamPhrase, ...] = (
             r"(rs\.?|inr|₹) ?\d{1,2}(\.00?)?(?![\d,])",
             # Asked for, not received: "Rs 50 jama ho gaye" is a prepaid meter's credit.
             r"(rs\.?|inr|₹) ?\d{1,2}(\.00?)?(?![\d,]) ?" + _ASKED_TO_PAY,
+            # "Rs 10 token amount bhejiye": words between the amount and the ask.
+            r"(?<![\d,.])(rs\.?|inr|₹) ?\d{1,2}(\.00?)?(?![\d,]) (\w+ ){1,3}(bhej\w*|send kar\w*)",
             r"(?<![\d,.])\d{1,2} ?(rs|rupees?|rupaye) " + _ASKED_TO_PAY,
             r"(chhota|chota) (sa )?(payment|bhugtan|amount)",
             r"(?<![\d,.])\d{1,2} ?(रुपये|रुपए|रु\.?) (भेजें|भेजिए|भेजो|का भुगतान कर|जमा कर)",
@@ -726,6 +728,10 @@ SCAM_PHRASES: tuple[ScamPhrase, ...] = (
             r"(share|send|tell|give|bata\w*|bhej\w*) (\w+ ){0,3}(otp|pin|cvv)\b",
             r"\b(otp|pin|cvv) (bata\w*|bhej\w*|share kar\w*|send kar\w*)",
             r"(ओटीपी|otp|पिन|pin) (बताएं|बताएँ|बताइए|बताइये|बताओ|भेजें|भेजिए|भेजो|शेयर करें)",
+            # "wo OTP humein bata dijiye": a word or two between the code and the verb.
+            r"\b(otp|pin|cvv) (\w+ ){1,2}(?<!na )(?<!mat )(?<!nahi )(?<!nahin )(bata\w*|bhej\w*)",
+            # The refund trick: a PIN is only ever typed to pay, never to receive money.
+            r"(enter|daal\w*|dal\w*|likh\w*) (your |apna |apni )?(upi |atm )?(pin|mpin)\b",
         ),
     ),
 )

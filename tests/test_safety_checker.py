@@ -450,6 +450,9 @@ def test_an_unknown_sender_id_is_not_official():
         ("अपना ओटीपी बताएं", "otp"),
         ("Any\u200bDesk", "install_app"),  # a zero-width space hiding inside the word
         ("Sir your light bill pending, urgent pay today else disconnection", "pressure"),
+        ("KESCO se aapke mobile par ek OTP aaya hoga, wo OTP humein bata dijiye", "otp"),
+        ("Click the link and enter your UPI PIN to receive money", "otp"),
+        ("Rs 10 token amount bhejiye 7991234567 pe GPay se", "small_payment"),
         ("bill not paid, your connection will be disconnected within 2 hours", "disconnection"),
         ("bhugtan turant karein warna connection kat jayega", "pressure"),
         ("payment immediately karein", "pressure"),
