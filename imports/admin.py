@@ -5,7 +5,9 @@ Every page and endpoint needs the permission accounts.import_mapping. URLs carry
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from django import forms
 from django.conf import settings
@@ -56,6 +58,28 @@ class UploadForm(forms.Form):
 def _require_permission(request: HttpRequest) -> None:
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied
+
+
+def _report_download(
+    request: HttpRequest,
+    batch_id: int,
+    opener: Callable[[ImportBatch], IO[bytes]],
+    extension: str,
+    content_type: str,
+) -> HttpResponse:
+    """A batch's error report as a download, for staff who may import; 404 when there is none."""
+    _require_permission(request)
+    batch = get_object_or_404(ImportBatch, pk=batch_id)
+    if not batch.error_report:
+        raise Http404
+    try:
+        report = opener(batch)
+    except FileNotFoundError:
+        # Deleted from storage outside the retention rule (by hand, or a purge whose row update was lost).
+        raise Http404 from None
+    return FileResponse(
+        report, as_attachment=True, filename=f"batch-{batch.pk}-refused-rows.{extension}", content_type=content_type
+    )
 
 
 @admin.register(ImportBatch)
@@ -216,36 +240,17 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return self._back(batch_id)
 
     def report_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
-        _require_permission(request)
-        batch = get_object_or_404(ImportBatch, pk=batch_id)
-        if not batch.error_report:
-            raise Http404
-        try:
-            report = batch.error_report.open("rb")
-        except FileNotFoundError:
-            # Deleted from storage outside the retention rule (by hand, or a purge whose row update was lost).
-            raise Http404 from None
-        return FileResponse(
-            report,
-            as_attachment=True,
-            filename=f"batch-{batch.pk}-refused-rows.csv",
-            content_type="text/csv; charset=utf-8",
+        return _report_download(
+            request, batch_id, lambda batch: batch.error_report.open("rb"), "csv", "text/csv; charset=utf-8"
         )
 
     def report_xlsx_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
-        _require_permission(request)
-        batch = get_object_or_404(ImportBatch, pk=batch_id)
-        if not batch.error_report:
-            raise Http404
-        try:
-            workbook = services.import_batch_report_xlsx(batch=batch)
-        except FileNotFoundError:
-            raise Http404 from None
-        return FileResponse(
-            workbook,
-            as_attachment=True,
-            filename=f"batch-{batch.pk}-refused-rows.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return _report_download(
+            request,
+            batch_id,
+            lambda batch: services.import_batch_report_xlsx(batch=batch),
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
 
     def progress_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
