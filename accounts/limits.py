@@ -100,8 +100,10 @@ def rules_check(
         usage = _usage(request, rule, key, increment=increment)
         if usage is None:  # RATELIMIT_ENABLE is off
             continue
-        if usage["time_left"] == -1:
-            # django-ratelimit's sign that the cache failed to count (RATELIMIT_FAIL_OPEN is off).
+        if usage["time_left"] == -1 and usage["limit"] == 0:
+            # django-ratelimit's sign that the cache failed to count (RATELIMIT_FAIL_OPEN is off): a
+            # limit of 0 with -1 left. A time left of -1 alone also happens when the window ends on
+            # the second get_usage reads the clock and the clock ticks before its second reading.
             raise LimiterUnavailable
         # A counting check is over once it passes the limit; a peek (increment=False) is over
         # once the limit is reached, because the attempt it guards has not been counted yet.

@@ -64,6 +64,26 @@ def test_production_refuses_to_start_without_its_secrets_and_services():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+_PRODUCTION = {
+    "KESCO_ENV": "production",
+    "DJANGO_SECRET_KEY": "x" * 50,
+    "DJANGO_ALLOWED_HOSTS": "lookup.example",
+    "DATABASE_URL": "postgres://kesco@db/kesco",
+    "REDIS_URL": "redis://cache:6379/0",
+    "CELERY_BROKER_URL": "redis://cache:6379/1",
+}
+
+
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"]
+)
+def test_production_names_each_required_variable_that_is_missing(missing):
+    # The README marks these five *prod*: each one alone stops the start, and the message names it.
+    result = _import_settings(**{k: v for k, v in _PRODUCTION.items() if k != missing})
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
 def test_production_refuses_debug():
     result = _import_settings(KESCO_ENV="production", DJANGO_DEBUG="1", DJANGO_SECRET_KEY="x" * 50)
     assert result.returncode != 0
