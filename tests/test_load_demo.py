@@ -70,3 +70,12 @@ def test_it_seeds_the_kesco_never_rules_in_both_languages():
     for needle in ("disconnection", "QR", "install", "UPPCLT", "UPPCLA", "1912"):
         assert needle in texts
     assert not SafetyRule.objects.filter(text_hi="").exists()
+
+
+def test_it_prints_no_match_for_the_example_without_a_mobile_on_file():
+    # The lookup never shows the new number of an account with no mobile on file; the printed
+    # example must not promise it either.
+    lines = {line.split(" / ")[0].strip(): line for line in load().splitlines() if " / " in line}
+    assert "'no match'" in lines["10000003"]
+    assert "2100000003" not in lines["10000003"]
+    assert "2100000001" in lines["10000001"]

@@ -27,8 +27,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Official contacts: {contacts}. Safety rules: {rules}.")
         self.stdout.write("Try these on http://127.0.0.1:8000/ (old number / last 4 of mobile -> result):")
         for example in EXAMPLES:
+            # With no mobile on file the page never shows the new number: print what it does show.
             mobile = example.mobile_last4 or "any"
-            self.stdout.write(
-                f"  {example.old_account_number} / {mobile} -> {example.new_account_number} ({example.what_it_shows})"
-            )
+            result = example.new_account_number if example.mobile_last4 else "'no match'"
+            self.stdout.write(f"  {example.old_account_number} / {mobile} -> {result} ({example.what_it_shows})")
         self.stdout.write("  2100000001 / 4321 -> 'this is already your new number'")
