@@ -7,6 +7,7 @@ whatever database DATABASE_URL names (SQLite by default) and a throwaway set of 
 
 from __future__ import annotations
 
+import logging
 import os
 import statistics
 import sys
@@ -34,6 +35,9 @@ def main() -> None:
 
     from accounts.models import AccountMapping
 
+    # The view logs one line per lookup (its outcome only): 1,200 of them would bury the figures.
+    # Every answer logs the same line, so quieting it leaves the ratios as they are.
+    logging.getLogger("accounts").setLevel(logging.WARNING)
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     test_db = connection.creation.create_test_db(verbosity=0, keepdb=False)
