@@ -112,7 +112,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # are neither).
 REDIS_URL = env_str("REDIS_URL") or env_str("CACHE_URL")
 if PRODUCTION and not REDIS_URL:
-    raise ImproperlyConfigured("REDIS_URL must be set when KESCO_ENV=production.")
+    raise ImproperlyConfigured("REDIS_URL must be set (or CACHE_URL) when KESCO_ENV=production.")
 if REDIS_URL:
     CACHES = {
         "default": {
