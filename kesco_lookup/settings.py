@@ -317,6 +317,10 @@ LOGGING = {
         # POST data and local variables, which here would mean account numbers and mobiles.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"filters": ["no_exception_messages"]},
+        # At DEBUG Django logs every variable a template misses together with the whole context: a
+        # result page's numbers, a batch's refused rows with names and mobiles. Never wanted, even
+        # when someone turns the django logger up to DEBUG to look at something else.
+        "django.template": {"level": "INFO"},
     },
 }
 

@@ -88,3 +88,22 @@ def test_a_chained_exception_keeps_every_class_and_no_message() -> None:
 
     assert text.index("builtins.ValueError") < text.index("direct cause") < text.index("IntegrityError")
     assert "12345678" not in text
+
+
+def test_template_debug_lines_which_print_a_whole_page_context_stay_off_even_with_django_at_debug() -> None:
+    # Django logs every variable a template misses at DEBUG, with the whole context: a result page's
+    # number, a batch's refused rows. Turning the django logger up (to see SQL, say) must not.
+    from django.template import Context, Template
+
+    kept = _Kept()
+    django_logger, template_logger = logging.getLogger("django"), logging.getLogger("django.template")
+    level = django_logger.level
+    template_logger.addHandler(kept)
+    django_logger.setLevel(logging.DEBUG)
+    try:
+        Template("{{ not_there }}").render(Context({"again": {"old_account_number": "12345678"}}))
+    finally:
+        django_logger.setLevel(level)
+        template_logger.removeHandler(kept)
+
+    assert kept.records == []
