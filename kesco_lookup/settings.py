@@ -299,15 +299,29 @@ IMPORTS_MAX_FILE_BYTES = env_int("IMPORTS_MAX_FILE_BYTES", 200 * 1024 * 1024, mi
 # --- Logging --------------------------------------------------------------------------------------
 # Request lines never reach the logs with personal data: numbers only travel in POST bodies, and
 # django.request logs only the path. Our own loggers log ids and counts, never numbers or names.
+# A logged exception keeps its traceback but loses its message (kesco_lookup/logs.py): a database
+# error quotes the row it failed on, and django.request logs the exception of every 500. The filter
+# sits on django.request itself, so that any handler added there later gets the record already
+# cleaned, and on the console handler for everything else.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_exception_messages": {"()": "kesco_lookup.logs.ExceptionMessagesRemoved"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_exception_messages"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Replaces Django's default "django" handlers, including mail_admins: its error e-mails carry
-    # POST data and local variables, which here would mean account numbers and mobiles.
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        # Replaces Django's default "django" handlers, including mail_admins: its error e-mails carry
+        # POST data and local variables, which here would mean account numbers and mobiles.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"filters": ["no_exception_messages"]},
+        # At DEBUG Django logs every variable a template misses together with the whole context: a
+        # result page's numbers, a batch's refused rows with names and mobiles. Never wanted, even
+        # when someone turns the django logger up to DEBUG to look at something else.
+        "django.template": {"level": "INFO"},
+    },
 }
 
 SITE_NAME = _("KESCO account number help")

@@ -182,7 +182,7 @@ def _batch_status(batch_id: int) -> str:
 
 
 @pytest.mark.redis
-def test_a_real_worker_validates_and_a_task_delivered_twice_applies_once(celery_worker_process) -> None:
+def test_a_real_worker_validates_and_a_task_delivered_twice_applies_once(celery_worker_process, tmp_path) -> None:
     mapping_existing("10000000", "2600000000", name="Ram")
     rows = [f"{20000000 + n},{2700000000 + n},Consumer {n},East,98765{n:05d}" for n in range(200)]
     batch = batch_upload(csv_bytes("10000000,2600000099,Ram,,", *rows, "1234567A,2600000100,,,"))
@@ -207,6 +207,11 @@ def test_a_real_worker_validates_and_a_task_delivered_twice_applies_once(celery_
     assert MappingChange.objects.filter(batch=batch).count() == 1  # the changed mapping, once: not 2
     assert AccountMapping.objects.count() == 201
     assert _batch_status(batch.pk) == "applied"
+    # The worker's own log (task received, succeeded, the services' lines): ids and counts only.
+    worker_log = (tmp_path / "worker.log").read_text()
+    assert f"import batch {batch.pk}: applied" in worker_log
+    for personal in ("20000000", "2700000000", "Consumer", "9876500000", "2600000099"):
+        assert personal not in worker_log
 
 
 @pytest.mark.redis

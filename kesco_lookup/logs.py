@@ -1,0 +1,60 @@
+"""Logging filters that keep personal data out of the log lines written for exceptions.
+
+An exception's message can quote the data it failed on: PostgreSQL's say "Key
+(old_account_number)=(12345678) already exists" or "Failing row contains (...)", and Python's own
+quote values ("invalid literal for int() with base 10: '...'"). Where a logged exception comes from
+is in its class and its frames; what it was about stays out.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+_CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
+_CONTEXT = "\nDuring handling of the above exception, another exception occurred:\n\n"
+
+
+def _chain(error: BaseException) -> list[tuple[BaseException, str]]:
+    """The exception and those it came from, oldest first, each with the line leading on to the next."""
+    chain: list[tuple[BaseException, str]] = []
+    seen: set[int] = set()
+    current: BaseException | None = error
+    link = ""
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        chain.append((current, link))
+        if current.__cause__ is not None:
+            current, link = current.__cause__, _CAUSE
+        elif current.__context__ is not None and not current.__suppress_context__:
+            current, link = current.__context__, _CONTEXT
+        else:
+            current = None
+    return list(reversed(chain))
+
+
+def exception_without_messages(error: BaseException) -> str:
+    """A traceback as Python prints it, with each exception's class but none of its message."""
+    lines: list[str] = []
+    for exception, leads_on in _chain(error):
+        if exception.__traceback__ is not None:
+            lines.append("Traceback (most recent call last):\n")
+            lines.extend(traceback.format_tb(exception.__traceback__))
+        kind = type(exception)
+        lines.append(f"{kind.__module__}.{kind.__qualname__} (message not logged)\n")
+        lines.append(leads_on)
+    return "".join(lines).rstrip("\n")
+
+
+class ExceptionMessagesRemoved(logging.Filter):
+    """Replace a record's exception with its traceback without messages, before any handler sees it.
+
+    The exception itself is dropped from the record (exc_info), so no handler added later (a file,
+    an error tracker) can format it in full; formatters print the exc_text left in its place.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = exception_without_messages(record.exc_info[1])
+            record.exc_info = None
+        return True

@@ -1,0 +1,109 @@
+"""What the logs say when something breaks: where it broke, never the data it broke on."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+from django.db import IntegrityError
+from django.test import Client
+
+from tests.helpers import ramesh
+
+pytestmark = pytest.mark.django_db
+
+# What PostgreSQL says about a duplicate: it quotes the number, and the row.
+DATABASE_ERROR = (
+    'duplicate key value violates unique constraint "accounts_mapping_old_number_unique"\n'
+    "DETAIL:  Key (old_account_number)=(12345678) already exists.\n"
+    "Failing row contains (12345678, 9912345678, Ramesh Kumar, Kidwai Nagar, 4321)."
+)
+
+
+class _Kept(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def request_log() -> Iterator[_Kept]:
+    handler = _Kept()
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
+
+
+def _console_output(record: logging.LogRecord) -> str:
+    """The line the configured console handler writes for a record."""
+    (console,) = [handler for handler in logging.getLogger("django").handlers if type(handler) is logging.StreamHandler]
+    assert console.filter(record)
+    return console.format(record)
+
+
+@pytest.mark.parametrize("path", ["/lookup/", "/api/v1/lookup"])
+def test_a_server_error_is_logged_with_its_traceback_but_not_the_data_its_message_quotes(
+    path, request_log, monkeypatch
+) -> None:
+    ramesh()
+
+    def crash(**_kwargs: object) -> None:
+        raise IntegrityError(DATABASE_ERROR)
+
+    monkeypatch.setattr("accounts.views.mapping_lookup", crash)
+    client = Client(raise_request_exception=False)
+    data = {"old_account_number": "12345678", "mobile_last4": "4321"}
+    if path.startswith("/api/"):
+        response = client.post(path, data, content_type="application/json")
+    else:
+        response = client.post(path, data)
+
+    assert response.status_code == 500
+    (record,) = [record for record in request_log.records if record.levelno == logging.ERROR]
+    assert record.exc_info is None  # no handler can format the exception in full
+    assert f"Internal Server Error: {path}" in _console_output(record)
+    for written in (record.exc_text, _console_output(record)):
+        assert "django.db.utils.IntegrityError (message not logged)" in written
+        assert "in crash" in written  # where it broke is still there
+        for secret in ("12345678", "9912345678", "Ramesh", "4321", "Failing row"):
+            assert secret not in written
+
+
+def test_a_chained_exception_keeps_every_class_and_no_message() -> None:
+    from kesco_lookup.logs import exception_without_messages
+
+    typed = "12345678x"
+    try:
+        try:
+            int(typed)
+        except ValueError as error:
+            raise IntegrityError(DATABASE_ERROR) from error
+    except IntegrityError as error:
+        text = exception_without_messages(error)
+
+    assert text.index("builtins.ValueError") < text.index("direct cause") < text.index("IntegrityError")
+    assert "12345678" not in text
+
+
+def test_template_debug_lines_which_print_a_whole_page_context_stay_off_even_with_django_at_debug() -> None:
+    # Django logs every variable a template misses at DEBUG, with the whole context: a result page's
+    # number, a batch's refused rows. Turning the django logger up (to see SQL, say) must not.
+    from django.template import Context, Template
+
+    kept = _Kept()
+    django_logger, template_logger = logging.getLogger("django"), logging.getLogger("django.template")
+    level = django_logger.level
+    template_logger.addHandler(kept)
+    django_logger.setLevel(logging.DEBUG)
+    try:
+        Template("{{ not_there }}").render(Context({"again": {"old_account_number": "12345678"}}))
+    finally:
+        django_logger.setLevel(level)
+        template_logger.removeHandler(kept)
+
+    assert kept.records == []
