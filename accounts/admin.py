@@ -16,10 +16,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.models import AccountMapping
 from accounts.normalise import normalise_old_account_number
@@ -99,6 +101,7 @@ class AccountMappingAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    @method_decorator(sensitive_post_parameters("account_number"))  # kept out of any error report
     def find_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.limits import LimiterUnavailable
@@ -44,6 +45,7 @@ def _check_page(request: HttpRequest, form: CheckForm, status: int = 200) -> Htt
     return render(request, "safety/check.html", context, status=status)
 
 
+@sensitive_post_parameters()  # a pasted message or a report can hold a consumer's numbers
 @never_cache
 @require_http_methods(["GET", "POST"])
 @language_switch  # on the result page it checks the same message again, in the other language
@@ -70,6 +72,7 @@ def check(request: HttpRequest) -> HttpResponse:
     return render(request, "safety/check_result.html", context)
 
 
+@sensitive_post_parameters()  # a pasted message or a report can hold a consumer's numbers
 @csrf_exempt  # only so that the upload cap is in place before the CSRF check reads the body
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -109,6 +112,7 @@ def _upload_refused_message(request: HttpRequest) -> str:
     }
 
 
+@sensitive_post_parameters()  # a pasted message or a report can hold a consumer's numbers
 @csrf_exempt  # only so that the upload cap is in place before the CSRF check reads the body
 @never_cache
 @require_http_methods(["GET", "POST"])

@@ -107,3 +107,24 @@ def test_template_debug_lines_which_print_a_whole_page_context_stay_off_even_wit
         template_logger.removeHandler(kept)
 
     assert kept.records == []
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/lookup/", {"old_account_number": "12345678", "mobile_last4": "4321"}),
+        ("/check/", {"message": "Your account 12345678 will be cut tonight"}),
+        ("/report/", {"message": "Called about account 12345678"}),
+        ("/check/qr/", {}),
+    ],
+)
+def test_consumer_forms_keep_their_posted_values_out_of_error_reports(path, data):
+    # Django's error reports (mail_admins, an error tracker added later) print a request's POST
+    # data unless the view marks it sensitive; these forms carry numbers and messages.
+    response = Client().post(path, data)
+    assert response.wsgi_request.sensitive_post_parameters
+
+
+def test_find_a_mapping_keeps_the_typed_number_out_of_error_reports(admin_client):
+    response = admin_client.post("/staff/accounts/accountmapping/find/", {"account_number": "12345678"})
+    assert response.wsgi_request.sensitive_post_parameters == ("account_number",)
