@@ -58,3 +58,23 @@ class ExceptionMessagesRemoved(logging.Filter):
             record.exc_text = exception_without_messages(record.exc_info[1])
             record.exc_info = None
         return True
+
+
+class TaskErrorsWithoutMessages(ExceptionMessagesRemoved):
+    """For celery.app.trace: a failed task's line quotes the exception (``%(exc)s``) and its traceback.
+
+    Celery logs them as values of the record's args (and again in ``record.data``), not only as
+    exc_info, so the message would carry what a database error quotes. Both become the class name
+    and the traceback without messages; exc_info is handled as for every other logger.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        for context in (record.args, getattr(record, "data", None)):
+            if not isinstance(context, dict):
+                continue
+            if "exc" in context:
+                context["exc"] = f"{type(error).__qualname__} (message not logged)" if error else "(not logged)"
+            if "traceback" in context:
+                context["traceback"] = exception_without_messages(error) if error else ""
+        return super().filter(record)

@@ -215,6 +215,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The worker keeps LOGGING above (its filters keep personal data out) instead of replacing the root
+# logger's handlers with its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 30 * 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 35 * 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -306,7 +309,10 @@ IMPORTS_MAX_FILE_BYTES = env_int("IMPORTS_MAX_FILE_BYTES", 200 * 1024 * 1024, mi
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_exception_messages": {"()": "kesco_lookup.logs.ExceptionMessagesRemoved"}},
+    "filters": {
+        "no_exception_messages": {"()": "kesco_lookup.logs.ExceptionMessagesRemoved"},
+        "no_task_error_messages": {"()": "kesco_lookup.logs.TaskErrorsWithoutMessages"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_exception_messages"]}
@@ -321,6 +327,8 @@ LOGGING = {
         # result page's numbers, a batch's refused rows with names and mobiles. Never wanted, even
         # when someone turns the django logger up to DEBUG to look at something else.
         "django.template": {"level": "INFO"},
+        # A task that raises is logged by Celery with the exception's text inside the message itself.
+        "celery.app.trace": {"filters": ["no_task_error_messages"]},
     },
 }
 

@@ -128,3 +128,36 @@ def test_consumer_forms_keep_their_posted_values_out_of_error_reports(path, data
 def test_find_a_mapping_keeps_the_typed_number_out_of_error_reports(admin_client):
     response = admin_client.post("/staff/accounts/accountmapping/find/", {"account_number": "12345678"})
     assert response.wsgi_request.sensitive_post_parameters == ("account_number",)
+
+
+def _failing_task_log(error: Exception) -> list[logging.LogRecord]:
+    """Run a task that raises ``error`` through Celery's own tracer (as a worker does), keep its log."""
+    from celery.app.trace import build_tracer
+
+    from kesco_lookup.celery import app
+
+    @app.task(name="tests.failing_task", shared=False)
+    def failing_task(batch_id: int) -> None:
+        raise error
+
+    handler = _Kept()
+    logger = logging.getLogger("celery.app.trace")
+    logger.addHandler(handler)
+    try:
+        tracer = build_tracer(failing_task.name, failing_task, eager=False, propagate=False, app=app)
+        tracer("task-id-1", (7,), {}, {"hostname": "worker", "delivery_info": {}})
+    finally:
+        logger.removeHandler(handler)
+    return handler.records
+
+
+def test_a_failed_task_is_logged_with_its_class_and_frames_but_not_what_it_quoted():
+    records = _failing_task_log(IntegrityError(DATABASE_ERROR))
+    assert records, "Celery logged nothing for the failure"
+    for record in records:
+        logged = logging.Formatter("%(message)s").format(record)
+        assert "IntegrityError" in logged
+        assert "failing_task" in logged  # the frame: where it broke
+        for personal in ("12345678", "9912345678", "Ramesh", "4321"):
+            assert personal not in logged
+            assert personal not in repr(getattr(record, "data", ""))
