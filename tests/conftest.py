@@ -1,13 +1,15 @@
 """Shared fixtures: named test data, clean rate-limit counters, and the real-service gates.
 
-Tests marked `postgres` or `redis` need the real service. On a developer's machine without it
-they skip and say why; in CI (KESCO_REQUIRE_SERVICES=1) a missing service is a failure.
+Tests marked `postgres` or `redis` need the real service, and the `browser` fixture needs Chromium. On a
+developer's machine without them they skip and say why; in CI (KESCO_REQUIRE_SERVICES=1) a missing
+service is a failure.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -15,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 REQUIRE_SERVICES = os.environ.get("KESCO_REQUIRE_SERVICES") == "1"
+CHROMIUM = "/usr/bin/chromium"
 
 
 def _missing(reason: str) -> None:
@@ -51,3 +54,29 @@ def _fresh_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
 
     frozen = float(int(time.time()))
     monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: frozen))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, for the tests marked `browser` (never a downloaded one)."""
+    if not Path(CHROMIUM).exists():
+        _missing("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the live server's DB work happens
+    # in its own thread, but the test's own ORM calls need this to be allowed.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
