@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # overrides/locale: our Hindi for Django's own admin strings (see docs/admin.md); it has a djangojs domain too.
 LOCALE_DIRS := locale accounts/locale safety/locale imports/locale overrides/locale
 
-.PHONY: run test install compilemessages makemessages lint bench bench-lookup worker beat
+.PHONY: run test install compilemessages makemessages lint bench bench-lookup bench-pages worker beat
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,3 +63,8 @@ beat: install
 # Lookup timing: misses on real and unknown numbers, as a ratio to a baseline in the same run.
 bench-lookup: compilemessages
 	$(BIN)/python bench/lookup_timing.py
+
+# Page weight on a throttled phone (2G/slow 3G, CPU 4x slower) in Chromium: bytes, requests, first
+# paint and load of each consumer page in both languages, as ratios to a bare page in the same run.
+bench-pages: compilemessages
+	$(BIN)/python bench/page_weight.py

@@ -1,5 +1,5 @@
-"""Site-wide middleware: the language choice (Hindi unless the consumer clicked English) and a cap on
-request bodies."""
+"""Site-wide middleware: the language choice (Hindi unless the consumer clicked English), gzip for the
+consumer pages, and a cap on request bodies."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -35,6 +36,26 @@ class HindiFirstLocaleMiddleware:
         # A language switch on a result page (kesco_lookup/language.py) answers in the new language.
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+class ConsumerPagesGZipMiddleware(GZipMiddleware):
+    """Gzip for the consumer pages, never for the staff admin.
+
+    A Hindi page is 3 bytes a character in UTF-8 and shrinks to about a third: on a 400 kbit/s
+    connection that is a tenth of a second saved on every page, and paid-for data. BREACH, which
+    reads secrets from the length of compressed responses that also echo what an attacker chose,
+    finds nothing to read on the consumer pages: no login, the CSRF token is masked afresh in every
+    response, the only GET parameter echoed is a clamped number of minutes, and the pages that echo
+    what was typed answer POSTs that need that token. Django's gzip also pads each response by a
+    random length ("Heal the BREACH"). The staff admin is the opposite case: logged in, lists of names
+    and mobiles, a search box that echoes ?q= from a link; staff work on office connections, so its
+    pages stay uncompressed. Static files never get here: WhiteNoise, above, serves its own .gz copies.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if request.path_info.startswith(reverse("admin:index")):
+            return response
+        return super().process_response(request, response)
 
 
 # The only page that takes more than REQUEST_BODY_MAX_BYTES: the admin's mapping-file upload.

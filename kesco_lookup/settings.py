@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, which answers static files (already compressed) before this is reached.
+    "kesco_lookup.middleware.ConsumerPagesGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kesco_lookup.middleware.HindiFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

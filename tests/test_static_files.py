@@ -9,6 +9,7 @@ import sys
 
 import pytest
 from django.core.management import call_command
+from django.template.loader import render_to_string
 from django.test import Client, override_settings
 
 MANIFEST = "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -52,3 +53,11 @@ def test_after_collectstatic_the_manifest_storage_serves_hashed_compressed_names
     assert hashed, "the page should link the stylesheet by its hashed name"
     assert (tmp_path / hashed.group(1)).exists()
     assert (tmp_path / (hashed.group(1) + ".gz")).exists()
+
+
+@pytest.mark.django_db
+def test_pages_say_they_have_no_icon_so_phones_never_fetch_favicon_ico():
+    # Without it a browser asks for /favicon.ico on a first visit and downloads the 404 page for nothing.
+    for path in ("/", "/check/", "/report/", "/no-such-page/"):
+        assert '<link rel="icon" href="data:,">' in Client().get(path).content.decode(), path
+    assert '<link rel="icon" href="data:,">' in render_to_string("500.html")
