@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -256,6 +257,29 @@ def test_the_cache_holds_no_key_that_a_plain_hash_of_the_number_would_give():
 
     assert stored("33332222") is None
     assert stored(limits._account_digest("33332222")) == 2
+
+
+def test_the_per_number_counter_cannot_be_found_without_the_secret_key(settings):
+    # Whoever copies the cache but not SECRET_KEY can try a plain hash of every old number: none may
+    # lead to a counter. Keyed with the secret, the key changes when the secret does.
+    from django_ratelimit.core import _get_window, _make_cache_key
+
+    from accounts import limits
+
+    page(Client(), old="33332222", mobile="9999")
+    rule = "lookup_failures_per_account_hour"
+
+    def stored(value: str) -> object:
+        return caches["default"].get(
+            _make_cache_key(rule, _get_window(value, 3600), settings.RATE_LIMITS[rule], value, None)
+        )
+
+    keyed = limits._account_digest("33332222")
+    assert stored(keyed) == 1
+    for plain in ("33332222", hashlib.sha256(b"33332222").hexdigest(), hashlib.sha512(b"33332222").hexdigest()):
+        assert stored(plain) is None
+    settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789abcdef"
+    assert limits._account_digest("33332222") != keyed
 
 
 @pytest.mark.parametrize(
