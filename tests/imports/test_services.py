@@ -60,6 +60,22 @@ def test_it_refuses_a_new_number_already_held_by_a_different_old_number() -> Non
     assert (batch.count_new, batch.count_unchanged) == (1, 0)
 
 
+@pytest.mark.parametrize(
+    "second",
+    [
+        "12345678,2640000001,Shyam,North,9876543210",
+        "12345678,2640000001,Ram,South,9876543210",
+        "12345678,2640000001,Ram,North,9876541111",
+    ],
+)
+def test_it_refuses_every_row_of_an_old_number_whose_rows_differ_in_any_detail(second: str) -> None:
+    # Not an exact duplicate: the file does not say which details are right.
+    batch = batch_validated(csv_bytes("12345678,2640000001,Ram,North,9876543210", second))
+
+    assert _reasons(batch) == {2: "conflicting_old", 3: "conflicting_old"}
+    assert (batch.count_new, batch.count_duplicates) == (0, 0)
+
+
 def test_it_imports_exact_duplicates_once_and_counts_them() -> None:
     row = "12345678,2640000001,Ram,North,9876543210"
 
@@ -170,6 +186,17 @@ def test_reimporting_a_file_already_applied_changes_nothing_and_says_so() -> Non
     assert (second.count_new, second.count_changed, second.count_unchanged) == (0, 0, 2)
     assert live_table() == after_first
     assert not MappingChange.objects.filter(batch=second).exists()
+
+
+def test_blank_name_division_and_mobile_cells_erase_nothing_and_count_as_no_change() -> None:
+    mapping_existing("12345678", "2640000001", name="Ram", division="North", mobile_last4="1111")
+    before = live_table()
+
+    batch = batch_applied(csv_bytes("12345678,2640000001,,,"))
+
+    assert (batch.count_new, batch.count_changed, batch.count_unchanged) == (0, 0, 1)
+    assert live_table() == before
+    assert not MappingChange.objects.filter(batch=batch).exists()
 
 
 def test_rollback_restores_exactly_what_was_there_before() -> None:
