@@ -240,6 +240,38 @@ def test_rollback_is_refused_when_a_mapping_the_batch_created_was_edited_by_hand
     assert live_table() == before
 
 
+def test_rollback_is_refused_when_a_mapping_the_batch_changed_was_edited_by_hand_and_changed_back() -> None:
+    # The values match the batch's again, but a person wrote them after it: undoing would overwrite that.
+    mapping_existing("12345678", "2640000001", name="Ram")
+    batch = batch_applied(csv_bytes("12345678,2640000009,Ram,,"))
+    edited = AccountMapping.objects.get(old_account_number="12345678")
+    edited.new_account_number = "2640000008"
+    edited.save()
+    edited.new_account_number = "2640000009"
+    edited.save()
+    before = live_table()
+
+    with translation.override("en"), pytest.raises(services.ImportActionRefused, match="1 mappings"):
+        services.import_batch_rollback(batch_id=batch.pk, user=None)
+
+    assert live_table() == before
+
+
+def test_rollback_is_refused_when_a_mapping_the_batch_changed_was_deleted_since() -> None:
+    mapping_existing("12345678", "2640000001", name="Ram")
+    mapping_existing("12345679", "2640000002", name="Sita")
+    batch = batch_applied(csv_bytes("12345678,2640000009,Ram,,", "12345679,2640000008,Sita,,"))
+    AccountMapping.objects.filter(old_account_number="12345679").delete()
+    before = live_table()
+
+    with translation.override("en"), pytest.raises(services.ImportActionRefused, match="1 mappings"):
+        services.import_batch_rollback(batch_id=batch.pk, user=None)
+
+    assert live_table() == before
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.APPLIED
+
+
 def test_rollback_is_refused_when_a_mapping_the_batch_created_was_deleted_since() -> None:
     batch = batch_applied(csv_bytes("12345678,2640000001,Ram,,", "12345679,2640000002,Sita,,"))
     AccountMapping.objects.filter(old_account_number="12345679").delete()
@@ -258,6 +290,19 @@ def test_rollback_deletes_only_what_the_batch_created_not_a_mapping_added_by_han
     services.import_batch_rollback(batch_id=batch.pk, user=None)
 
     assert [row[:3] for row in live_table()] == [("12345679", "2640000002", "By hand")]
+
+
+def test_a_batch_rolled_back_once_cannot_be_rolled_back_again() -> None:
+    batch = batch_applied(csv_bytes("12345678,2640000001,Ram,,"))
+    services.import_batch_rollback(batch_id=batch.pk, user=None)
+    batch.refresh_from_db()
+    rolled_back_at = batch.rolled_back_at
+
+    with translation.override("en"), pytest.raises(services.ImportActionRefused, match="Only an applied batch"):
+        services.import_batch_rollback(batch_id=batch.pk, user=None)
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.rolled_back_at) == (ImportBatch.Status.ROLLED_BACK, rolled_back_at)
 
 
 def test_batches_roll_back_in_reverse_order_to_exactly_the_state_before_both() -> None:
