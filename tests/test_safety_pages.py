@@ -9,6 +9,7 @@ import socket
 import pytest
 import segno
 from django.conf import settings
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
@@ -173,6 +174,42 @@ def test_it_limits_checks_per_address_with_a_translated_429(client):
     assert response["Content-Language"] == "hi"
     other = client.post("/check/", {"message": "hello"}, REMOTE_ADDR="198.51.100.7")
     assert other.status_code == 200
+
+
+def test_the_checker_and_the_report_close_with_a_503_when_the_cache_is_down(client, settings):
+    # As the lookup does: an unlimited checker is what a spammer of uploads and checks wants.
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit-down": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on port 9
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        },
+    }
+    settings.RATELIMIT_USE_CACHE = "ratelimit-down"
+    try:
+        check = client.post("/check/", {"message": TYPICAL_SCAM})
+        report = client.post("/report/", a_report())
+    finally:
+        caches["ratelimit-down"].close()
+
+    assert (check.status_code, report.status_code) == (503, 503)
+    assert "verdict" not in check.content.decode()
+    assert ScamReport.objects.count() == 0
+
+
+def test_the_checker_closes_with_a_503_when_the_cache_answers_but_cannot_count(client, monkeypatch):
+    # A counter evicted between django-ratelimit's add and its incr: the store answered, nothing was counted.
+    def evicted(*args, **kwargs):
+        raise ValueError("Key not found")
+
+    monkeypatch.setattr(caches["default"], "add", lambda *args, **kwargs: False)
+    monkeypatch.setattr(caches["default"], "incr", evicted)
+
+    response = client.post("/check/", {"message": TYPICAL_SCAM})
+
+    assert response.status_code == 503
+    assert "verdict" not in response.content.decode()
 
 
 def test_a_get_never_carries_the_message(client):
