@@ -424,6 +424,25 @@ def test_an_oversized_screenshot_is_refused_and_what_was_typed_is_kept(client, m
     assert list(media_root.iterdir()) == []
 
 
+@override_settings(SAFETY_IMAGE_MAX_BYTES=100_000)
+def test_the_upload_cap_adds_up_every_chunk_of_a_picture(rf):
+    # Django hands an upload over in 64 KB chunks: each is under this limit, their total is not. Past
+    # the limit the rest is thrown away unstored, before any form could look at the file's size.
+    from django.core.files.uploadhandler import SkipFile
+
+    from safety.uploads import SizeCappedUploadHandler
+
+    request = rf.post("/report/")
+    handler = SizeCappedUploadHandler(request)
+    handler.new_file("screenshot", "big.png", "image/png", 300_000)
+    chunk = b"\0" * 65_536
+
+    assert handler.receive_data_chunk(chunk, 0) == chunk
+    with pytest.raises(SkipFile):
+        handler.receive_data_chunk(chunk, 65_536)
+    assert request.safety_upload_too_large
+
+
 def test_a_screenshot_that_is_not_a_picture_is_refused(client, media_root):
     fake = SimpleUploadedFile("shot.png", b"MZ\x90\x00 an exe file", content_type="image/png")
     client.post("/report/", {**a_report(), "screenshot": fake})
