@@ -51,6 +51,16 @@ def test_it_shares_the_address_limit_between_page_and_api():
     assert page(client).status_code == 429
 
 
+def test_the_api_says_when_to_try_again_once_an_address_is_over_its_limit():
+    client = Client(REMOTE_ADDR="203.0.113.10")
+    for i in range(10):
+        assert api(client, old=f"7200000{i}").status_code == 404
+    response = api(client)
+    assert response.status_code == 429
+    assert response.json()["error"] == "rate_limited"
+    assert 0 < int(response["Retry-After"]) <= 60
+
+
 def test_it_counts_the_daily_address_limit(settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "lookup_per_ip_minute": "1000/m", "lookup_per_ip_day": "3/d"}
     client = Client(REMOTE_ADDR="203.0.113.10")
