@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 
 import openpyxl
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.utils import translation
 
 from accounts.models import AccountMapping
@@ -142,6 +143,30 @@ def test_the_error_report_neutralises_cells_that_excel_would_run_as_formulas() -
         "'\rdivision",
     ]
     assert not any(cell[:1] in "=+-@\t\r" for cell in cells if cell)
+
+
+@pytest.mark.parametrize(("stage", "step"), [("validate", "_staging_mark"), ("apply", "_apply_in_transaction")])
+def test_a_batch_stopped_by_an_error_logs_its_kind_never_its_message(monkeypatch, caplog, stage, step) -> None:
+    # Database errors quote the row they stopped at: "Key (new_account_number)=(...) already exists".
+    def stopped(*args, **kwargs):
+        raise IntegrityError("Key (new_account_number)=(2640000001) already exists.")
+
+    batch = batch_upload(csv_bytes("12345678,2640000001,Ram,North,9876543210"))
+    if stage == "apply":
+        batch = services.import_batch_validate(batch_id=batch.pk)
+    monkeypatch.setattr(services, step, stopped)
+
+    with caplog.at_level(logging.INFO):
+        if stage == "apply":
+            services.import_batch_apply(batch_id=batch.pk)
+        else:
+            services.import_batch_validate(batch_id=batch.pk)
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.failure_code) == (ImportBatch.Status.FAILED, "internal")
+    assert "IntegrityError" in caplog.text
+    assert "2640000001" not in caplog.text
+    assert not AccountMapping.objects.exists()
 
 
 def test_the_preview_counts_new_changed_and_unchanged_without_touching_the_live_table() -> None:
