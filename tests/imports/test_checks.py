@@ -24,7 +24,7 @@ def test_it_rejects_scientific_notation_and_never_guesses_digits(value: str) -> 
     assert row.new_account_number == ""
 
 
-@pytest.mark.parametrize("value", ["12345678.0", "12345678.00", 12345678.0])
+@pytest.mark.parametrize("value", ["12345678.0", "12345678.00", "12345678,0", 12345678.0])
 def test_it_rejects_a_number_excel_turned_into_a_decimal(value: object) -> None:
     # The normaliser strips dots: 12345678.0 would become the wrong 9-digit number 123456780.
     assert _check(old=value).reason == "excel_number"
