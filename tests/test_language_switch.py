@@ -126,6 +126,17 @@ def test_rerunning_a_lookup_goes_through_the_address_limit():
 # --- The lookup form and the no-match page ----------------------------------------------------------
 
 
+def test_a_language_other_than_hindi_or_english_switches_nothing():
+    # Django has catalogues for many languages; only the two this site offers may be switched to.
+    ramesh()
+    client = Client()
+    response = client.post("/lookup/", {"old_account_number": "12345678", "mobile_last4": "4321", "language": "de"})
+    assert response.status_code == 200
+    assert '<html lang="hi">' in response.content.decode()
+    assert response["Content-Language"] == "hi"
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
 @with_rate(lookup_per_ip_minute="1/m")
 def test_the_switch_on_the_form_keeps_what_was_typed_and_looks_nothing_up():
     ramesh()

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import Client
 
-from tests.helpers import anita_without_mobile, ramesh
+from tests.helpers import anita_without_mobile, make_mapping, ramesh
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,17 @@ def test_it_answers_every_kind_of_miss_with_the_same_404():
     ]
     assert {r.status_code for r in bodies} == {404}
     assert {r.content for r in bodies} == {b'{"error": "no_match"}'}
+
+
+def test_a_number_that_is_one_accounts_old_and_anothers_new_answers_each_by_its_own_mobile():
+    # The admin allows such a pair; the lookup matches either column, so each holder's mobile decides.
+    make_mapping("9912345678", "2640000001", name="Old Holder", mobile_last4="1111")
+    make_mapping("12345678", "9912345678", name="New Holder", mobile_last4="4321")
+    client = Client()
+    as_old = call_api(client, {"old_account_number": "9912345678", "mobile_last4": "1111"})
+    as_new = call_api(client, {"old_account_number": "9912345678", "mobile_last4": "4321"})
+    assert (as_old.status_code, as_old.json()["new_account_number"]) == (200, "2640000001")
+    assert as_new.json() == {"new_account_number": "9912345678", "already_new": True}
 
 
 def test_it_says_when_the_number_is_already_the_new_one():

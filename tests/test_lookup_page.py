@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from accounts.selectors import NO_MATCH, mapping_lookup
 from tests.helpers import anita_without_mobile, page_text, ramesh
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +140,19 @@ def test_it_answers_the_same_for_unknown_number_wrong_mobile_and_no_mobile_on_fi
     for response in (unknown, wrong_mobile, no_mobile):
         assert "आपके दिए नंबरों से कोई रिकॉर्ड मेल नहीं खाया" in response.content.decode()
         assert "1912" in response.content.decode()
+
+
+def test_a_wrong_mobile_gives_the_very_result_of_an_unknown_number():
+    # The page shows no details on a miss; the result it renders must hold none either (no masked
+    # name, no division), so that no template or API field can ever tell whose number was typed.
+    ramesh()
+    anita_without_mobile()
+    unknown = mapping_lookup(account_number="87654321", mobile_last4="4321")
+    wrong_mobile = mapping_lookup(account_number="12345678", mobile_last4="9999")
+    no_mobile = mapping_lookup(account_number="22223333", mobile_last4="4321")
+    new_number_wrong_mobile = mapping_lookup(account_number="9912345678", mobile_last4="9999")
+    assert unknown == NO_MATCH
+    assert wrong_mobile == no_mobile == new_number_wrong_mobile == unknown
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -48,6 +49,16 @@ def test_it_shares_the_address_limit_between_page_and_api():
         assert api(client, old=f"7100000{i}").status_code == 404
     assert api(client).status_code == 429
     assert page(client).status_code == 429
+
+
+def test_the_api_says_when_to_try_again_once_an_address_is_over_its_limit():
+    client = Client(REMOTE_ADDR="203.0.113.10")
+    for i in range(10):
+        assert api(client, old=f"7200000{i}").status_code == 404
+    response = api(client)
+    assert response.status_code == 429
+    assert response.json()["error"] == "rate_limited"
+    assert 0 < int(response["Retry-After"]) <= 60
 
 
 def test_it_counts_the_daily_address_limit(settings):
@@ -256,6 +267,29 @@ def test_the_cache_holds_no_key_that_a_plain_hash_of_the_number_would_give():
 
     assert stored("33332222") is None
     assert stored(limits._account_digest("33332222")) == 2
+
+
+def test_the_per_number_counter_cannot_be_found_without_the_secret_key(settings):
+    # Whoever copies the cache but not SECRET_KEY can try a plain hash of every old number: none may
+    # lead to a counter. Keyed with the secret, the key changes when the secret does.
+    from django_ratelimit.core import _get_window, _make_cache_key
+
+    from accounts import limits
+
+    page(Client(), old="33332222", mobile="9999")
+    rule = "lookup_failures_per_account_hour"
+
+    def stored(value: str) -> object:
+        return caches["default"].get(
+            _make_cache_key(rule, _get_window(value, 3600), settings.RATE_LIMITS[rule], value, None)
+        )
+
+    keyed = limits._account_digest("33332222")
+    assert stored(keyed) == 1
+    for plain in ("33332222", hashlib.sha256(b"33332222").hexdigest(), hashlib.sha512(b"33332222").hexdigest()):
+        assert stored(plain) is None
+    settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789abcdef"
+    assert limits._account_digest("33332222") != keyed
 
 
 @pytest.mark.parametrize(

@@ -66,11 +66,13 @@ def test_it_accepts_the_official_domains_and_their_subdomains(link):
         ("kesco-bill.in", "look-alike"),
         ("https://kesco.co.in.pay-now.xyz/login", "really belongs to pay-now.xyz"),
         ("http://kesco.blogspot.com", "really belongs to blogspot.com"),
+        ("https://bijli-bill.pay-now.xyz/login", "really belongs to pay-now.xyz"),  # a brand word, no official name
         ("https://uppcl-online.top/pay", "look-alike"),
         ("https://bit.ly/3xYz", "shortened link"),
         ("tinyurl.com/kesco-pay", "shortened link"),
         ("https://xn--ksco-v4d.co.in/pay", "other alphabets"),
         ("https://kеsco.co.in/pay", "other alphabets"),  # a Cyrillic е
+        ("https://pаy.kesco.co.in/bill", "other alphabets"),  # a Cyrillic а, under an official domain
         ("http://192.168.4.20/pay", "IP address"),
         ("https://example.com/pay", "not an official KESCO website"),
     ],

@@ -9,6 +9,7 @@ import socket
 import pytest
 import segno
 from django.conf import settings
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
@@ -173,6 +174,42 @@ def test_it_limits_checks_per_address_with_a_translated_429(client):
     assert response["Content-Language"] == "hi"
     other = client.post("/check/", {"message": "hello"}, REMOTE_ADDR="198.51.100.7")
     assert other.status_code == 200
+
+
+def test_the_checker_and_the_report_close_with_a_503_when_the_cache_is_down(client, settings):
+    # As the lookup does: an unlimited checker is what a spammer of uploads and checks wants.
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit-down": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on port 9
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        },
+    }
+    settings.RATELIMIT_USE_CACHE = "ratelimit-down"
+    try:
+        check = client.post("/check/", {"message": TYPICAL_SCAM})
+        report = client.post("/report/", a_report())
+    finally:
+        caches["ratelimit-down"].close()
+
+    assert (check.status_code, report.status_code) == (503, 503)
+    assert "verdict" not in check.content.decode()
+    assert ScamReport.objects.count() == 0
+
+
+def test_the_checker_closes_with_a_503_when_the_cache_answers_but_cannot_count(client, monkeypatch):
+    # A counter evicted between django-ratelimit's add and its incr: the store answered, nothing was counted.
+    def evicted(*args, **kwargs):
+        raise ValueError("Key not found")
+
+    monkeypatch.setattr(caches["default"], "add", lambda *args, **kwargs: False)
+    monkeypatch.setattr(caches["default"], "incr", evicted)
+
+    response = client.post("/check/", {"message": TYPICAL_SCAM})
+
+    assert response.status_code == 503
+    assert "verdict" not in response.content.decode()
 
 
 def test_a_get_never_carries_the_message(client):
@@ -385,6 +422,25 @@ def test_an_oversized_screenshot_is_refused_and_what_was_typed_is_kept(client, m
     assert "call officer now" in html
     assert ScamReport.objects.count() == 0
     assert list(media_root.iterdir()) == []
+
+
+@override_settings(SAFETY_IMAGE_MAX_BYTES=100_000)
+def test_the_upload_cap_adds_up_every_chunk_of_a_picture(rf):
+    # Django hands an upload over in 64 KB chunks: each is under this limit, their total is not. Past
+    # the limit the rest is thrown away unstored, before any form could look at the file's size.
+    from django.core.files.uploadhandler import SkipFile
+
+    from safety.uploads import SizeCappedUploadHandler
+
+    request = rf.post("/report/")
+    handler = SizeCappedUploadHandler(request)
+    handler.new_file("screenshot", "big.png", "image/png", 300_000)
+    chunk = b"\0" * 65_536
+
+    assert handler.receive_data_chunk(chunk, 0) == chunk
+    with pytest.raises(SkipFile):
+        handler.receive_data_chunk(chunk, 65_536)
+    assert request.safety_upload_too_large
 
 
 def test_a_screenshot_that_is_not_a_picture_is_refused(client, media_root):

@@ -80,6 +80,14 @@ def test_a_code_that_names_the_payee_twice_is_a_scam(code):
     assert [f.is_official for f in content.check.items if f.shown == "fraud@ybl"] == [False]
 
 
+def test_a_code_that_names_even_the_official_payee_twice_is_not_official():
+    # KESCO's codes never repeat a parameter: the repeat is a reason of its own, whatever the values.
+    with translation.override("en"):
+        [content] = read(qr_png(f"upi://pay?pa={OFFICIAL_UPI}&pa={OFFICIAL_UPI}&pn=KESCO"))
+    assert content.check.verdict is Verdict.SCAM
+    assert any("more than once" in f.reason for f in content.check.items)
+
+
 def test_a_code_that_repeats_the_amount_is_a_scam():
     [content] = read(qr_png(f"upi://pay?pa={OFFICIAL_UPI}&am=1&am=5000"))
     assert content.check.verdict is Verdict.SCAM

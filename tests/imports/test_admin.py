@@ -55,6 +55,22 @@ def test_staff_without_the_import_permission_can_do_nothing(client: Client) -> N
     assert not AccountMapping.objects.exists()
 
 
+def test_not_even_an_operator_can_delete_a_batch_whose_history_a_rollback_needs() -> None:
+    operator = _client_for(staff_user("operator", can_import=True))
+    batch = batch_validated(DATA)
+
+    page = operator.get(reverse("admin:imports_importbatch_delete", args=[batch.pk]))
+    posted = operator.post(reverse("admin:imports_importbatch_delete", args=[batch.pk]), {"post": "yes"})
+    bulk = operator.post(
+        reverse("admin:imports_importbatch_changelist"),
+        {"action": "delete_selected", "_selected_action": [batch.pk], "post": "yes"},
+    )
+
+    assert (page.status_code, posted.status_code) == (403, 403)
+    assert bulk.status_code in (200, 302)
+    assert ImportBatch.objects.filter(pk=batch.pk).exists()
+
+
 def test_a_visitor_who_is_not_logged_in_is_sent_to_the_login_page(client: Client) -> None:
     batch = batch_validated(DATA)
 

@@ -24,7 +24,7 @@ def test_it_rejects_scientific_notation_and_never_guesses_digits(value: str) -> 
     assert row.new_account_number == ""
 
 
-@pytest.mark.parametrize("value", ["12345678.0", "12345678.00", 12345678.0])
+@pytest.mark.parametrize("value", ["12345678.0", "12345678.00", "12345678,0", 12345678.0])
 def test_it_rejects_a_number_excel_turned_into_a_decimal(value: object) -> None:
     # The normaliser strips dots: 12345678.0 would become the wrong 9-digit number 123456780.
     assert _check(old=value).reason == "excel_number"
@@ -59,7 +59,9 @@ def test_it_keeps_only_the_last_four_digits_of_a_mobile(mobile: str, last4: str)
     assert (row.reason, row.mobile_last4) == ("", last4)
 
 
-@pytest.mark.parametrize("mobile", ["12345", "1234567890", "98765x43210", "9.87654E+09", 9876543210.0])
+@pytest.mark.parametrize(
+    "mobile", ["12345", "1234567890", "98765x43210", "9.87654E+09", 9876543210.0, "+44 98765 43210", "19876543210"]
+)
 def test_it_refuses_a_mobile_that_is_not_a_plausible_indian_mobile(mobile: object) -> None:
     row = _check(mobile=mobile)
 

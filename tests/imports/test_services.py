@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 
 import openpyxl
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.utils import translation
 
 from accounts.models import AccountMapping
@@ -58,6 +59,22 @@ def test_it_refuses_a_new_number_already_held_by_a_different_old_number() -> Non
 
     assert _reasons(batch) == {2: "new_number_taken"}
     assert (batch.count_new, batch.count_unchanged) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "12345678,2640000001,Shyam,North,9876543210",
+        "12345678,2640000001,Ram,South,9876543210",
+        "12345678,2640000001,Ram,North,9876541111",
+    ],
+)
+def test_it_refuses_every_row_of_an_old_number_whose_rows_differ_in_any_detail(second: str) -> None:
+    # Not an exact duplicate: the file does not say which details are right.
+    batch = batch_validated(csv_bytes("12345678,2640000001,Ram,North,9876543210", second))
+
+    assert _reasons(batch) == {2: "conflicting_old", 3: "conflicting_old"}
+    assert (batch.count_new, batch.count_duplicates) == (0, 0)
 
 
 def test_it_imports_exact_duplicates_once_and_counts_them() -> None:
@@ -128,6 +145,30 @@ def test_the_error_report_neutralises_cells_that_excel_would_run_as_formulas() -
     assert not any(cell[:1] in "=+-@\t\r" for cell in cells if cell)
 
 
+@pytest.mark.parametrize(("stage", "step"), [("validate", "_staging_mark"), ("apply", "_apply_in_transaction")])
+def test_a_batch_stopped_by_an_error_logs_its_kind_never_its_message(monkeypatch, caplog, stage, step) -> None:
+    # Database errors quote the row they stopped at: "Key (new_account_number)=(...) already exists".
+    def stopped(*args, **kwargs):
+        raise IntegrityError("Key (new_account_number)=(2640000001) already exists.")
+
+    batch = batch_upload(csv_bytes("12345678,2640000001,Ram,North,9876543210"))
+    if stage == "apply":
+        batch = services.import_batch_validate(batch_id=batch.pk)
+    monkeypatch.setattr(services, step, stopped)
+
+    with caplog.at_level(logging.INFO):
+        if stage == "apply":
+            services.import_batch_apply(batch_id=batch.pk)
+        else:
+            services.import_batch_validate(batch_id=batch.pk)
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.failure_code) == (ImportBatch.Status.FAILED, "internal")
+    assert "IntegrityError" in caplog.text
+    assert "2640000001" not in caplog.text
+    assert not AccountMapping.objects.exists()
+
+
 def test_the_preview_counts_new_changed_and_unchanged_without_touching_the_live_table() -> None:
     mapping_existing("12345678", "2640000001", name="Ram")
     mapping_existing("12345679", "2640000002", name="Sita")
@@ -172,6 +213,17 @@ def test_reimporting_a_file_already_applied_changes_nothing_and_says_so() -> Non
     assert not MappingChange.objects.filter(batch=second).exists()
 
 
+def test_blank_name_division_and_mobile_cells_erase_nothing_and_count_as_no_change() -> None:
+    mapping_existing("12345678", "2640000001", name="Ram", division="North", mobile_last4="1111")
+    before = live_table()
+
+    batch = batch_applied(csv_bytes("12345678,2640000001,,,"))
+
+    assert (batch.count_new, batch.count_changed, batch.count_unchanged) == (0, 0, 1)
+    assert live_table() == before
+    assert not MappingChange.objects.filter(batch=batch).exists()
+
+
 def test_rollback_restores_exactly_what_was_there_before() -> None:
     mapping_existing("12345678", "2640000001", name="Ram", division="North", mobile_last4="1111")
     mapping_existing("12345679", "2640000002", name="Sita", division="South", mobile_last4="2222")
@@ -213,6 +265,38 @@ def test_rollback_is_refused_when_a_mapping_the_batch_created_was_edited_by_hand
     assert live_table() == before
 
 
+def test_rollback_is_refused_when_a_mapping_the_batch_changed_was_edited_by_hand_and_changed_back() -> None:
+    # The values match the batch's again, but a person wrote them after it: undoing would overwrite that.
+    mapping_existing("12345678", "2640000001", name="Ram")
+    batch = batch_applied(csv_bytes("12345678,2640000009,Ram,,"))
+    edited = AccountMapping.objects.get(old_account_number="12345678")
+    edited.new_account_number = "2640000008"
+    edited.save()
+    edited.new_account_number = "2640000009"
+    edited.save()
+    before = live_table()
+
+    with translation.override("en"), pytest.raises(services.ImportActionRefused, match="1 mappings"):
+        services.import_batch_rollback(batch_id=batch.pk, user=None)
+
+    assert live_table() == before
+
+
+def test_rollback_is_refused_when_a_mapping_the_batch_changed_was_deleted_since() -> None:
+    mapping_existing("12345678", "2640000001", name="Ram")
+    mapping_existing("12345679", "2640000002", name="Sita")
+    batch = batch_applied(csv_bytes("12345678,2640000009,Ram,,", "12345679,2640000008,Sita,,"))
+    AccountMapping.objects.filter(old_account_number="12345679").delete()
+    before = live_table()
+
+    with translation.override("en"), pytest.raises(services.ImportActionRefused, match="1 mappings"):
+        services.import_batch_rollback(batch_id=batch.pk, user=None)
+
+    assert live_table() == before
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.APPLIED
+
+
 def test_rollback_is_refused_when_a_mapping_the_batch_created_was_deleted_since() -> None:
     batch = batch_applied(csv_bytes("12345678,2640000001,Ram,,", "12345679,2640000002,Sita,,"))
     AccountMapping.objects.filter(old_account_number="12345679").delete()
@@ -231,6 +315,19 @@ def test_rollback_deletes_only_what_the_batch_created_not_a_mapping_added_by_han
     services.import_batch_rollback(batch_id=batch.pk, user=None)
 
     assert [row[:3] for row in live_table()] == [("12345679", "2640000002", "By hand")]
+
+
+def test_a_batch_rolled_back_once_cannot_be_rolled_back_again() -> None:
+    batch = batch_applied(csv_bytes("12345678,2640000001,Ram,,"))
+    services.import_batch_rollback(batch_id=batch.pk, user=None)
+    batch.refresh_from_db()
+    rolled_back_at = batch.rolled_back_at
+
+    with translation.override("en"), pytest.raises(services.ImportActionRefused, match="Only an applied batch"):
+        services.import_batch_rollback(batch_id=batch.pk, user=None)
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.rolled_back_at) == (ImportBatch.Status.ROLLED_BACK, rolled_back_at)
 
 
 def test_batches_roll_back_in_reverse_order_to_exactly_the_state_before_both() -> None:
