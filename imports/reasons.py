@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+T = TypeVar("T")
 
 # Row refusals. The code goes into the staging table and the error report; the words go to staff.
 ROW_REASONS = {
@@ -159,14 +163,24 @@ class _Placeholders(dict):
         return "?"
 
 
+def in_english_and_hindi(render: Callable[[], T]) -> tuple[T, T]:
+    """What ``render`` gives with English active, then with Hindi active."""
+    with translation.override("en"):
+        english = render()
+    with translation.override("hi"):
+        hindi = render()
+    return english, hindi
+
+
+def joined(english: str, hindi: str) -> str:
+    """ "English / हिन्दी", or the one text when both read the same."""
+    return english if english == hindi else f"{english} / {hindi}"
+
+
 def bilingual(message: object) -> str:
     """A lazy translatable string as "English / हिन्दी" (once, when both read the same).
 
     For what staff may read in either language at once: the error report, the command's output.
     ``message`` must be lazy (gettext_lazy): an eager string is already in one language.
     """
-    with translation.override("en"):
-        english = str(message)
-    with translation.override("hi"):
-        hindi = str(message)
-    return english if english == hindi else f"{english} / {hindi}"
+    return joined(*in_english_and_hindi(lambda: str(message)))

@@ -33,7 +33,7 @@ from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Length
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.cell import WriteOnlyCell
@@ -42,7 +42,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from imports.checks import CheckedRow, Lengths, row_check
 from imports.models import REQUEUE_AFTER, ImportBatch, ImportRow
 from imports.reader import FileRefused, MappingFile, mapping_file_open
-from imports.reasons import ROW_REASONS, ROW_WARNINGS, bilingual
+from imports.reasons import ROW_REASONS, ROW_WARNINGS, bilingual, in_english_and_hindi
 
 logger = logging.getLogger(__name__)
 
@@ -570,6 +570,7 @@ def _notes_with_short_old_numbers(notes: dict, short: int) -> dict:
 # Such a cell gets a leading apostrophe: Excel then shows it as text, exactly as in the file. An
 # apostrophe already there gets one more, so that report_text() can take exactly one off.
 _EXCEL_FORMULA_START = "=+-@\t\r"
+_EXCEL_FORMULA_CHARS = frozenset(_EXCEL_FORMULA_START)
 _EXCEL_NUMBER_START = re.compile(r"[\s(₹$€£]*[.,]?\d")
 
 
@@ -586,7 +587,7 @@ def report_text(cell: str) -> str:
 
     Kept on a would-be formula, which stays neutralised even in a workbook.
     """
-    if cell.startswith("'") and cell[1:2] not in set(_EXCEL_FORMULA_START):
+    if cell.startswith("'") and cell[1:2] not in _EXCEL_FORMULA_CHARS:
         return cell[1:]
     return cell
 
@@ -619,7 +620,7 @@ def import_batch_report_xlsx(*, batch: ImportBatch) -> IO[bytes]:
 
 
 def _report_write(batch: ImportBatch) -> None:
-    """The refused rows, then the rows imported with a warning, as a CSV that opens safely in Excel.
+    """The refused rows and the rows imported with a warning, in file order, as a CSV that opens safely in Excel.
 
     UTF-8 with BOM (Excel then shows Hindi), formulas neutralised; each row says whether it was
     refused or only warned about, with the code and the reason in English and in Hindi.
@@ -649,14 +650,11 @@ def _report_write(batch: ImportBatch) -> None:
         "कारण",
         bilingual(gettext_lazy("outcome")),
     ]
-    texts: dict[str, tuple[str, str]] = {}
-    for code, message in {**ROW_REASONS, **ROW_WARNINGS}.items():
-        params = {"length": settings.OLD_ACCOUNT_NUMBER_LENGTH}
-        with translation.override("en"):
-            english = str(message) % params if code in ROW_WARNINGS else str(message)
-        with translation.override("hi"):
-            hindi = str(message) % params if code in ROW_WARNINGS else str(message)
-        texts[code] = (english, hindi)
+    params = {"length": settings.OLD_ACCOUNT_NUMBER_LENGTH}
+    texts: dict[str, tuple[str, str]] = {
+        **{code: in_english_and_hindi(lambda m=message: str(m)) for code, message in ROW_REASONS.items()},
+        **{code: in_english_and_hindi(lambda m=message: str(m) % params) for code, message in ROW_WARNINGS.items()},
+    }
     refused, warning = bilingual(gettext_lazy("refused")), bilingual(gettext_lazy("imported, check it"))
     with tempfile.NamedTemporaryFile("w", encoding="utf-8-sig", newline="", suffix=".csv", delete=False) as handle:
         writer = csv.writer(handle)

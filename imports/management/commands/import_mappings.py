@@ -15,13 +15,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import translation
 from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
 from imports import selectors, services
 from imports.models import ImportBatch
-from imports.reasons import ROW_REASONS, bilingual, file_error_message
+from imports.reasons import ROW_REASONS, bilingual, file_error_message, in_english_and_hindi, joined
 
 IMPORT_PERMISSION = "accounts.import_mapping"
 
@@ -148,11 +147,8 @@ def _operating_system_login() -> str:
 
 def _in_both_languages(render: Callable[[], list[str]]) -> list[str]:
     """Each sentence as "English / हिन्दी": operators and the billing team read either."""
-    with translation.override("en"):
-        english = render()
-    with translation.override("hi"):
-        hindi = render()
-    return [en if en == hi else f"{en} / {hi}" for en, hi in zip(english, hindi, strict=True)]
+    english, hindi = in_english_and_hindi(render)
+    return [joined(en, hi) for en, hi in zip(english, hindi, strict=True)]
 
 
 class _ProgressBar:
