@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from imports import selectors, services
-from imports.models import REQUEUE_AFTER, ImportBatch
+from imports.models import REQUEUE_AFTER_MINUTES, ImportBatch
 from imports.reasons import file_error_message
 
 PERMISSION = "accounts.import_mapping"
@@ -97,6 +97,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     list_display_links = ("__str__",)
     show_full_result_count = False
+    # The uploader column is a method, which Django does not join for: without this, a query per row.
+    list_select_related = ("uploaded_by",)
 
     @admin.display(description=gettext_lazy("uploaded by"))
     def uploader(self, batch: ImportBatch) -> str:
@@ -196,7 +198,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             "uploader": selectors.batch_uploader(batch=batch),
             "notes": selectors.batch_notes(batch=batch),
             "can_queue_again": batch.can_queue_again(),
-            "requeue_after_minutes": int(REQUEUE_AFTER.total_seconds() // 60),
+            "requeue_after_minutes": REQUEUE_AFTER_MINUTES,
             "failure_message": file_error_message(batch.failure_code, batch.failure_detail)
             if batch.failure_code
             else "",

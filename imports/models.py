@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 # harm (the lock and the status check make a second delivery a no-op); the wait only keeps
 # impatient clicks from filling the queue.
 REQUEUE_AFTER = timedelta(minutes=10)
+REQUEUE_AFTER_MINUTES = int(REQUEUE_AFTER.total_seconds() // 60)  # as staff are told it
 
 
 class ImportBatch(models.Model):

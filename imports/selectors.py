@@ -6,7 +6,6 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models.functions import Length
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from imports.models import ImportBatch, ImportRow
 from imports.reasons import ROW_REASONS
-from imports.services import progress_read
+from imports.services import progress_read, short_old_number_rows
 
 
 @dataclass(frozen=True)
@@ -145,10 +144,7 @@ def batch_notes(*, batch: ImportBatch) -> list[str]:
 def batch_short_old_numbers_first(*, batch: ImportBatch, limit: int = 50) -> list[dict]:
     """The first rows whose old number is shorter than usual, for the preview page (all: the report)."""
     return list(
-        ImportRow.objects.annotate(old_length=Length("old_account_number"))
-        .filter(batch_id=batch.pk, reason="", is_duplicate=False, old_length__lt=settings.OLD_ACCOUNT_NUMBER_LENGTH)
-        .order_by("row_number")
-        .values("row_number", "old_raw", "new_raw")[:limit]
+        short_old_number_rows(batch.pk).order_by("row_number").values("row_number", "old_raw", "new_raw")[:limit]
     )
 
 

@@ -31,7 +31,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +40,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from imports.checks import CheckedRow, Lengths, row_check
-from imports.models import REQUEUE_AFTER, ImportBatch, ImportRow
+from imports.models import REQUEUE_AFTER_MINUTES, ImportBatch, ImportRow
 from imports.reader import FileRefused, MappingFile, mapping_file_open
 from imports.reasons import ROW_REASONS, ROW_WARNINGS, bilingual, in_english_and_hindi
 
@@ -555,8 +555,20 @@ def _preview_counts(batch_id: int) -> tuple[dict, int]:
 
 
 def _rows_with_short_old_numbers(batch_id: int) -> Q:
-    """Rows that will be applied and whose old number is shorter than usual (the first of duplicates)."""
+    """Rows that will be applied and whose old number is shorter than usual (the first of duplicates).
+
+    Filters rows annotated by staging_rows_with_lengths().
+    """
     return Q(batch_id=batch_id, reason="", is_duplicate=False, old_length__lt=settings.OLD_ACCOUNT_NUMBER_LENGTH)
+
+
+def staging_rows_with_lengths() -> QuerySet[ImportRow]:
+    return ImportRow.objects.annotate(old_length=Length("old_account_number"))
+
+
+def short_old_number_rows(batch_id: int) -> QuerySet[ImportRow]:
+    """The rows the preview and the report flag: imported, with an old number shorter than usual."""
+    return staging_rows_with_lengths().filter(_rows_with_short_old_numbers(batch_id))
 
 
 def _notes_with_short_old_numbers(notes: dict, short: int) -> dict:
@@ -628,7 +640,7 @@ def _report_write(batch: ImportBatch) -> None:
     if batch.error_report:
         batch.error_report.delete(save=False)
     rows = (
-        ImportRow.objects.annotate(old_length=Length("old_account_number"))
+        staging_rows_with_lengths()
         .filter(Q(batch_id=batch.pk) & ~Q(reason="") | _rows_with_short_old_numbers(batch.pk))
         .order_by("row_number")
         .values_list("row_number", "old_raw", "new_raw", "consumer_name", "division", "mobile_last4", "reason")
@@ -875,11 +887,7 @@ def import_batch_apply(
         batch = ImportBatch.objects.get(pk=batch_id)
         if refused_now:
             _report_write(batch)
-            short = (
-                ImportRow.objects.annotate(old_length=Length("old_account_number"))
-                .filter(_rows_with_short_old_numbers(batch_id))
-                .count()
-            )
+            short = short_old_number_rows(batch_id).count()
             ImportBatch.objects.filter(pk=batch_id).update(
                 error_report=batch.error_report.name or "", notes=_notes_with_short_old_numbers(batch.notes, short)
             )
@@ -989,7 +997,7 @@ def import_batch_requeue(*, batch_id: int, user: AbstractBaseUser | None) -> Imp
                     "This batch was queued less than %(minutes)s minutes ago. Give the worker time to "
                     "pick it up, then try again."
                 )
-                % {"minutes": int(REQUEUE_AFTER.total_seconds() // 60)}
+                % {"minutes": REQUEUE_AFTER_MINUTES}
             )
         batch.queued_at = timezone.now()
         batch.save(update_fields=["queued_at"])
@@ -1117,13 +1125,11 @@ def import_batch_files_delete(*, batch: ImportBatch) -> int:
     Storage only: the caller decides what the batch row then says. A file already missing (deleted
     by hand, or by an earlier run whose database write was lost) is not an error.
     """
-    deleted = 0
+    present = _files_present(batch)
     for field_file in (batch.file, batch.error_report):
-        if field_file and field_file.name:
-            if field_file.storage.exists(field_file.name):
-                deleted += 1
+        if field_file:
             field_file.storage.delete(field_file.name)
-    return deleted
+    return present
 
 
 def _files_present(batch: ImportBatch) -> int:

@@ -9,7 +9,9 @@ import openpyxl
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AccountMapping
@@ -266,3 +268,23 @@ def test_the_same_file_warning_says_what_became_of_the_earlier_batch(
     assert expected.format(id=first.pk) in warnings[0]
     assert "changes nothing that batch already applied" not in warnings[0]
     assert expected.format(id=first.pk) in page
+
+
+def test_the_batch_list_costs_the_same_queries_for_many_batches_as_for_one() -> None:
+    # The "uploaded by" column names a user: fetched in the list's one query, not once per row.
+    operator = _client_for(staff_user("operator", can_import=True))
+    url = reverse("admin:imports_importbatch_changelist")
+
+    def queries_for_the_list() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert operator.get(url).status_code == 200
+        return len(captured)
+
+    ImportBatch.objects.filter(pk=batch_upload(DATA, name="a.csv").pk).update(
+        uploaded_by=staff_user("a", can_import=True)
+    )
+    one = queries_for_the_list()
+    for name in "bcdef":
+        uploader = staff_user(name, can_import=True)
+        ImportBatch.objects.filter(pk=batch_upload(DATA, name=f"{name}.csv").pk).update(uploaded_by=uploader)
+    assert queries_for_the_list() == one
