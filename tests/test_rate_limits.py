@@ -174,6 +174,26 @@ def test_it_closes_the_lookup_with_a_503_when_the_cache_is_down(settings):
         caches["ratelimit-down"].close()
 
 
+def test_with_limits_switched_off_the_lookup_needs_no_cache(settings):
+    # RATELIMIT_ENABLE off means no limits at all: nothing may still ask the (here dead) store.
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit-down": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        },
+    }
+    settings.RATELIMIT_USE_CACHE = "ratelimit-down"
+    settings.RATELIMIT_ENABLE = False
+    try:
+        ramesh()
+        assert "9912345678" in page_text(page(Client(), old="12345678", mobile="4321").content.decode())
+        assert api(Client(), old="12345678", mobile="4321").status_code == 200
+    finally:
+        caches["ratelimit-down"].close()
+
+
 @pytest.mark.redis
 def test_it_counts_in_the_real_redis(settings):
     # In CI the default cache is the real Redis (REDIS_URL); prove the counters land there.
