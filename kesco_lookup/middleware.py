@@ -53,7 +53,10 @@ class ConsumerPagesGZipMiddleware(GZipMiddleware):
     """
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        if request.path_info.startswith(reverse("admin:index")):
+        # Every /staff/ path resolves in the admin's namespace (its catch-all too): no reverse() per
+        # response, and right under a URL prefix as well.
+        match = request.resolver_match
+        if match is not None and "admin" in match.app_names:
             return response
         return super().process_response(request, response)
 

@@ -52,7 +52,7 @@ def limiter_unavailable(request: HttpRequest) -> HttpResponse:
 
 def _is_api(request: HttpRequest) -> bool:
     # The app and chatbots parse JSON; an HTML error page would only confuse them.
-    return request.path.startswith("/api/")
+    return request.path_info.startswith("/api/")  # without any URL prefix, as the URLconf sees it
 
 
 def request_too_large(request: HttpRequest) -> HttpResponse:

@@ -7,6 +7,7 @@ import gzip
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.urls import set_script_prefix
 
 from tests.helpers import page_text, ramesh
 
@@ -48,3 +49,16 @@ def test_it_never_compresses_the_staff_admin():
         assert response.status_code == 200, path
         assert not response.has_header("Content-Encoding"), path
     assert not Client().get("/staff/login/", **GZIP).has_header("Content-Encoding")
+
+
+def test_it_never_compresses_the_staff_admin_under_a_url_prefix_either():
+    # Served below a prefix (SCRIPT_NAME /kesco), the admin's paths still start /staff/ for the URLconf.
+    staff = Client()
+    staff.force_login(User.objects.create_superuser("admin", password="pw-admin-123"))
+    set_script_prefix("/kesco/")  # what the WSGI handler does from SCRIPT_NAME; the test client does not
+    try:
+        response = staff.get("/staff/", SCRIPT_NAME="/kesco", **GZIP)
+    finally:
+        set_script_prefix("/")
+    assert response.status_code == 200
+    assert not response.has_header("Content-Encoding")
