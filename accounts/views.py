@@ -25,7 +25,7 @@ from accounts.limits import (
 from accounts.selectors import NO_MATCH, LookupResult, Outcome, mapping_lookup
 from kesco_lookup.language import language_switch, switched_on_form, typed_initial
 from kesco_lookup.middleware import declared_length
-from kesco_lookup.views import limiter_unavailable, rate_limited
+from kesco_lookup.views import limiter_unavailable, rate_limited, request_too_large
 from safety.selectors import payment_channels_list
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def _form_shown_again(request: HttpRequest) -> HttpResponse:
         "form": LookupForm(initial=typed_initial(LookupForm, request.POST)),
         "payment_channels": payment_channels_list(),
     }
-    if request.POST.get("page") == "no_match":
+    if request.POST.get("page") == Outcome.NO_MATCH:
         # The no-match page is the same for every miss, so it can be shown again without the numbers.
         return render(request, "accounts/result.html", {**context, "result": NO_MATCH})
     return render(request, "accounts/home.html", context)
@@ -105,22 +105,26 @@ def _json_error(code: str, message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": code, "message": message}, status=status)
 
 
+def _json_rate_limited(limited: Limited) -> JsonResponse:
+    response = _json_error("rate_limited", _("Too many attempts. Please try again later."), status=429)
+    response["Retry-After"] = str(limited.retry_after_seconds)
+    return response
+
+
 @csrf_exempt  # For the official app and chatbots: no session, no cookie, so no CSRF to defend.
 @never_cache
 @require_POST
-def api_lookup(request: HttpRequest) -> JsonResponse:
+def api_lookup(request: HttpRequest) -> HttpResponse:
     try:
         limited = lookup_ip_limit_hit(request)
         if limited:
-            response = _json_error("rate_limited", _("Too many attempts. Please try again later."), status=429)
-            response["Retry-After"] = str(limited.retry_after_seconds)
-            return response
+            return _json_rate_limited(limited)
         if request.content_type != "application/json":
             # Only JSON: a web page can make a visitor's browser send a cross-site text/plain or form
             # POST without asking, but a JSON one needs a CORS preflight, which this API never grants.
             return _json_error("unsupported_media_type", _("Send the request as application/json."), status=415)
         if declared_length(request) > API_BODY_MAX_BYTES:
-            return _json_error("too_large", _("The request body is too large."), status=413)
+            return request_too_large(request)  # the same JSON 413 as the site-wide body cap
         try:
             payload = json.loads(request.body or b"null")
         except (ValueError, UnicodeDecodeError, RecursionError):
@@ -142,9 +146,7 @@ def api_lookup(request: HttpRequest) -> JsonResponse:
     except LimiterUnavailable:
         return _json_error("unavailable", _("The lookup is paused for a moment. Please try again later."), status=503)
     if isinstance(result, Limited):
-        response = _json_error("rate_limited", _("Too many attempts. Please try again later."), status=429)
-        response["Retry-After"] = str(result.retry_after_seconds)
-        return response
+        return _json_rate_limited(result)
     if result.outcome is Outcome.FOUND:
         return JsonResponse(
             {

@@ -31,7 +31,6 @@ MAPPINGS = int(os.environ.get("BENCH_MAPPINGS", "50000"))
 def main() -> None:
     from django.db import connection
     from django.test import Client
-    from django.test.utils import get_runner  # noqa: F401 - ensures test settings load
 
     from accounts.models import AccountMapping
 
@@ -40,7 +39,7 @@ def main() -> None:
     logging.getLogger("accounts").setLevel(logging.WARNING)
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
-    test_db = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    connection.creation.create_test_db(verbosity=0, keepdb=False)
     try:
         AccountMapping.objects.bulk_create(
             (
@@ -75,7 +74,6 @@ def main() -> None:
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
-        _ = test_db
 
 
 if __name__ == "__main__":

@@ -260,9 +260,9 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 # Production serves the copies collectstatic makes (a deploy step): names that carry a hash of the
 # content, which WhiteNoise lets phones cache for a year (a new stylesheet gets a new name), and
-# gzip/brotli versions for slow networks. Only there: the manifest storage refuses to render any page
-# whose stylesheet is not in the manifest, so `make run` and the tests, which never run
-# collectstatic, keep the plain storage.
+# gzip versions for slow networks (no brotli: the Brotli package is not installed). Only there: the
+# manifest storage refuses to render any page whose stylesheet is not in the manifest, so `make run`
+# and the tests, which never run collectstatic, keep the plain storage.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
