@@ -132,7 +132,7 @@ class ScamReportAdmin(admin.ModelAdmin):
     search_fields = ("suspect",)
     readonly_fields = (
         "channel", "suspect", "suspect_as_typed", "message_text", "contacted_on", "money_lost", "contact",
-        "created_at", "updated_at",
+        "screenshot_link", "created_at", "updated_at",
     )  # fmt: skip
     fields = (*readonly_fields[:-2], "status", "created_at", "updated_at")
     actions = (

@@ -546,7 +546,10 @@ def test_screenshots_are_served_to_staff_only(client, media_root):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert b"".join(response.streaming_content).startswith(b"\xff\xd8\xff")
-    assert "media" not in client.get(f"/staff/safety/scamreport/{report.pk}/change/").content.decode()
+    # The report's own page links to it, through the staff-only view, never a public media URL.
+    change_page = client.get(f"/staff/safety/scamreport/{report.pk}/change/").content.decode()
+    assert f'href="{url}"' in change_page
+    assert "media" not in change_page
 
 
 @pytest.mark.parametrize("path", ["/check/", "/check/qr/", "/report/"])
