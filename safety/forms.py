@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safety.checker import normalise_phone
 from safety.models import ScamReport
-from safety.qr import image_reencode, image_validate
+from safety.qr import image_max_megabytes, image_reencode, image_validate
 
 # Every message a field can show is our own, translated: Django's defaults are English (or patchy
 # Hindi) on Hindi pages, and some echo what was typed ("zzz is not one of the available choices").
@@ -34,6 +34,10 @@ class _SafetyForm(forms.Form):
         # Labels end with their own "?" or ")": no Django colon after them.
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.FileField):
+                # The size comes from settings (SAFETY_IMAGE_MAX_BYTES), so it is filled in per form.
+                field.help_text = _("PNG or JPEG, up to %(megabytes)s MB.") % {"megabytes": image_max_megabytes()}
 
 
 class CheckForm(_SafetyForm):
@@ -54,7 +58,6 @@ class CheckForm(_SafetyForm):
 class QrForm(_SafetyForm):
     image = forms.FileField(
         label=_("Photo or screenshot of the QR code"),
-        help_text=_("PNG or JPEG, up to 2 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
         error_messages={**_PICTURE_ERRORS, "required": _("Please choose a picture of the QR code.")},
     )
@@ -127,7 +130,6 @@ class ReportForm(_SafetyForm):
     screenshot = forms.FileField(
         label=_("A screenshot of the message (optional)"),
         required=False,
-        help_text=_("PNG or JPEG, up to 2 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
         error_messages=_PICTURE_ERRORS,
     )
@@ -136,12 +138,6 @@ class ReportForm(_SafetyForm):
         upload = self.cleaned_data.get("screenshot")
         if not upload:
             return None
-        if upload.size > settings.SAFETY_IMAGE_MAX_BYTES:
-            raise ValidationError(
-                _("The picture is too large. Please send one under %(megabytes)s MB (a screenshot is enough)."),
-                code="too_large",
-                params={"megabytes": settings.SAFETY_IMAGE_MAX_BYTES // (1024 * 1024)},
-            )
         data, extension = image_reencode(image_validate(upload.read()))
         return ContentFile(data, name=f"screenshot.{extension}")
 

@@ -32,14 +32,23 @@ _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _JPEG_MAGIC = b"\xff\xd8\xff"
 
 
+def image_max_megabytes() -> int:
+    return settings.SAFETY_IMAGE_MAX_BYTES // (1024 * 1024)
+
+
+def image_too_large_error() -> ValidationError:
+    """The one "too large" message: from the form's check and from the upload cap that refuses unread."""
+    return ValidationError(
+        _("The picture is too large. Please send one under %(megabytes)s MB (a screenshot is enough)."),
+        code="too_large",
+        params={"megabytes": image_max_megabytes()},
+    )
+
+
 def image_validate(data: bytes) -> Image.Image:
     """Open an uploaded PNG or JPEG within the limits, or raise ValidationError (translated)."""
     if len(data) > settings.SAFETY_IMAGE_MAX_BYTES:
-        raise ValidationError(
-            _("The picture is too large. Please send one under %(megabytes)s MB (a screenshot is enough)."),
-            code="too_large",
-            params={"megabytes": settings.SAFETY_IMAGE_MAX_BYTES // (1024 * 1024)},
-        )
+        raise image_too_large_error()
     if not (data.startswith(_PNG_MAGIC) or data.startswith(_JPEG_MAGIC)):
         raise ValidationError(_("Please send a PNG or JPEG picture (a photo or a screenshot)."), code="not_image")
     try:

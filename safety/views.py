@@ -23,7 +23,7 @@ from kesco_lookup.views import limiter_unavailable, rate_limited
 from safety import limits
 from safety.checker import check_message
 from safety.forms import CheckForm, QrForm, ReportForm
-from safety.qr import image_validate, qr_read
+from safety.qr import image_too_large_error, image_validate, qr_read
 from safety.selectors import genuine_messages_list, official_registry_get, payment_channels_list
 from safety.services import scam_report_create
 from safety.uploads import upload_capped, upload_refused
@@ -107,9 +107,7 @@ def _check_qr(request: HttpRequest) -> HttpResponse:
 def _upload_refused_message(request: HttpRequest) -> str:
     if request.safety_upload_too_many:
         return _("Please send only one picture.")
-    return _("The picture is too large. Please send one under %(megabytes)s MB (a screenshot is enough).") % {
-        "megabytes": settings.SAFETY_IMAGE_MAX_BYTES // (1024 * 1024)
-    }
+    return image_too_large_error().messages[0]
 
 
 @sensitive_post_parameters()  # a pasted message or a report can hold a consumer's numbers

@@ -312,3 +312,9 @@ def test_an_absurd_amount_in_a_code_is_shown_as_written_not_a_crash(client, amou
 
     assert response.status_code == 200
     assert "bijli.bill@ybl" in response.content.decode()
+
+
+def test_the_picture_size_in_the_help_text_follows_the_setting(client, settings, db):
+    settings.SAFETY_IMAGE_MAX_BYTES = 5 * 1024 * 1024
+    for path in ("/check/qr/", "/report/"):
+        assert "PNG या JPEG, 5 MB तक।" in client.get(path).content.decode()
