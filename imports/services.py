@@ -14,7 +14,6 @@ import hashlib
 import io
 import json
 import logging
-import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -43,6 +42,7 @@ from imports.checks import CheckedRow, Lengths, row_check
 from imports.models import REQUEUE_AFTER_MINUTES, ImportBatch, ImportRow
 from imports.reader import FileRefused, MappingFile, mapping_file_open
 from imports.reasons import ROW_REASONS, ROW_WARNINGS, bilingual, in_english_and_hindi
+from kesco_lookup.excel import excel_safe, report_text
 
 logger = logging.getLogger(__name__)
 
@@ -574,34 +574,6 @@ def short_old_number_rows(batch_id: int) -> QuerySet[ImportRow]:
 def _notes_with_short_old_numbers(notes: dict, short: int) -> dict:
     notes = {key: value for key, value in notes.items() if key != "short_old_numbers"}
     return {**notes, "short_old_numbers": short} if short else notes
-
-
-# What Excel does to a CSV cell it opens: runs it as a formula (= + - @, and tab or CR before them),
-# or turns it into a number or a date, which drops leading zeros (00030000107 and 30000107 both
-# show as 30000107), cuts a mobile's last four (0102 shows as 102) and reads 3.00001E+07 as 30000100.
-# Such a cell gets a leading apostrophe: Excel then shows it as text, exactly as in the file. An
-# apostrophe already there gets one more, so that report_text() can take exactly one off.
-_EXCEL_FORMULA_START = "=+-@\t\r"
-_EXCEL_FORMULA_CHARS = frozenset(_EXCEL_FORMULA_START)
-_EXCEL_NUMBER_START = re.compile(r"[\s(₹$€£]*[.,]?\d")
-
-
-def excel_safe(value: object) -> str:
-    """A cell Excel will show as text, as written, when it opens the CSV."""
-    text = "" if value is None else str(value)
-    if text and (text[0] in _EXCEL_FORMULA_START or text[0] == "'" or _EXCEL_NUMBER_START.match(text)):
-        return "'" + text
-    return text
-
-
-def report_text(cell: str) -> str:
-    """A report cell without the apostrophe excel_safe() added to keep a number as text.
-
-    Kept on a would-be formula, which stays neutralised even in a workbook.
-    """
-    if cell.startswith("'") and cell[1:2] not in _EXCEL_FORMULA_CHARS:
-        return cell[1:]
-    return cell
 
 
 def import_batch_report_xlsx(*, batch: ImportBatch) -> IO[bytes]:

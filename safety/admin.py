@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kesco_lookup.excel import excel_safe
 from safety.models import Alert, GenuineMessage, OfficialContact, PaymentChannel, SafetyRule, ScamReport
 from safety.selectors import scam_reports_by_suspect
 from safety.services import scam_reports_status_set
@@ -71,13 +72,6 @@ class SafetyRuleAdmin(admin.ModelAdmin):
     list_editable = ("display_order", "is_active")
 
 
-def _excel_safe(value: object) -> object:
-    """defusedcsv neutralises = + - @ | %; a leading tab or carriage return can start a formula too."""
-    if isinstance(value, str) and value[:1] in ("\t", "\r"):
-        return "'" + value
-    return value
-
-
 @admin.action(description=_("Export selected reports to CSV (safe to open in Excel)"))
 def export_reports_csv(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -92,20 +86,22 @@ def export_reports_csv(modeladmin: admin.ModelAdmin, request: HttpRequest, query
         ]
     )  # fmt: skip
     for report in queryset.order_by("created_at").iterator():
+        # What consumers typed goes through excel_safe: it keeps its leading zeros and long digits
+        # (09876543210 would lose its 0, 919876543210 turn into 9.19877E+11) and never runs as a
+        # formula, a tab or CR first included. defusedcsv's writer stays as the net under it all.
         writer.writerow(
-            _excel_safe(value)
-            for value in (
+            [
                 report.pk,
                 timezone.localtime(report.created_at).strftime("%Y-%m-%d %H:%M"),
                 report.channel,
-                report.suspect,
-                report.suspect_as_typed,
+                excel_safe(report.suspect),
+                excel_safe(report.suspect_as_typed),
                 report.contacted_on.isoformat() if report.contacted_on else "",
                 "yes" if report.money_lost else "no",
                 report.status,
-                report.message_text,
-                report.contact,
-            )
+                excel_safe(report.message_text),
+                excel_safe(report.contact),
+            ]
         )
     return response
 

@@ -60,6 +60,15 @@ def test_the_export_keeps_hindi_text_and_plain_values_as_they_are(staff_client):
     assert cells["money_lost"] == "no"
 
 
+def test_the_export_keeps_typed_numbers_as_text_for_excel(staff_client):
+    # Excel would drop the 0 of 09876543210 and show 919876543210 as 9.19877E+11.
+    report = a_report(suspect_as_typed="09876543210", contact="919876543210")
+    header, row = exported_rows(staff_client, [report])
+    cells = dict(zip(header, row, strict=True))
+    assert cells["suspect_as_typed"] == "'09876543210"
+    assert cells["contact"] == "'919876543210"
+
+
 def test_staff_change_the_status_of_selected_reports(staff_client):
     first, second, untouched = a_report(), a_report(), a_report()
     staff_client.post(
