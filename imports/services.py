@@ -1045,6 +1045,15 @@ def import_batch_rollback(*, batch_id: int, user: AbstractBaseUser | None) -> Im
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
         if batch.status != Status.APPLIED:
             raise ImportActionRefused(_("Only an applied batch can be rolled back."))
+        if batch.rows_stamp is None:
+            # Applied before migration 0004, which added the stamp that finds the rows a batch created:
+            # without it every created mapping would count as changed since, a wrong reason to give.
+            raise ImportActionRefused(
+                _(
+                    "This batch was applied by an earlier version of the importer, which kept no record for "
+                    "a rollback. Correct the mappings by importing a corrected file."
+                )
+            )
         with connection.cursor() as cursor:
             if _is_postgres():
                 cursor.execute("LOCK TABLE accounts_accountmapping IN SHARE ROW EXCLUSIVE MODE")

@@ -252,6 +252,19 @@ def test_rollback_is_refused_when_a_later_batch_changed_the_same_mapping() -> No
     assert first.status == ImportBatch.Status.APPLIED
 
 
+def test_rollback_of_a_batch_applied_before_rows_were_stamped_says_so_and_changes_nothing() -> None:
+    batch = batch_applied(csv_bytes("12345678,2640000001,Ram,,"))
+    ImportBatch.objects.filter(pk=batch.pk).update(rows_stamp=None)  # as migration 0004 left older batches
+    before = live_table()
+
+    with translation.override("hi"), pytest.raises(services.ImportActionRefused, match="पुराने संस्करण"):
+        services.import_batch_rollback(batch_id=batch.pk, user=None)
+
+    assert live_table() == before
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.APPLIED
+
+
 def test_rollback_is_refused_when_a_mapping_the_batch_created_was_edited_by_hand_since() -> None:
     batch = batch_applied(csv_bytes("12345678,2640000001,Ram,,", "12345679,2640000002,Sita,,"))
     edited = AccountMapping.objects.get(old_account_number="12345679")
