@@ -35,6 +35,12 @@ def mark_verified(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: 
     )
 
 
+@admin.display(description=_("status"), ordering="is_demo")
+def _demo_status(obj: OfficialContact | GenuineMessage) -> str:
+    """Seeded demo data stands out until staff have checked it (OfficialContact, GenuineMessage)."""
+    return str(_("DEMO: verify before use")) if obj.is_demo else str(_("verified"))
+
+
 class OfficialContactAdmin(admin.ModelAdmin):
     list_display = (
         "name_en",
@@ -44,7 +50,7 @@ class OfficialContactAdmin(admin.ModelAdmin):
         "division",
         "is_payment_channel",
         "is_active",
-        "demo_status",
+        _demo_status,
         "verified_on",
         "verified_by",
     )
@@ -52,10 +58,6 @@ class OfficialContactAdmin(admin.ModelAdmin):
     search_fields = ("name_en", "name_hi", "value")
     readonly_fields = ("verified_on", "verified_by", "created_at", "updated_at")
     actions = (mark_verified,)
-
-    @admin.display(description=_("status"), ordering="is_demo")
-    def demo_status(self, obj: OfficialContact) -> str:
-        return str(_("DEMO: verify before use")) if obj.is_demo else str(_("verified"))
 
 
 admin.site.register(OfficialContact, OfficialContactAdmin)
@@ -199,9 +201,5 @@ class AlertAdmin(admin.ModelAdmin):
 
 @admin.register(GenuineMessage)
 class GenuineMessageAdmin(admin.ModelAdmin):
-    list_display = ("sender_id", "description_en", "demo_status", "display_order", "is_active")
+    list_display = ("sender_id", "description_en", _demo_status, "display_order", "is_active")
     list_filter = ("is_demo", "is_active")
-
-    @admin.display(description=_("status"), ordering="is_demo")
-    def demo_status(self, obj: GenuineMessage) -> str:
-        return str(_("DEMO: verify before use")) if obj.is_demo else str(_("verified"))

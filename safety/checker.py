@@ -481,11 +481,6 @@ class UpiPayment:
     amount: str  # as written in the code, e.g. "10.00"; empty when the payer types it
     repeated: tuple[str, ...] = ()  # parameters given more than once ("pa", "am")
 
-    @property
-    def payee_upi_id(self) -> str:
-        """The payee, when the code names exactly one."""
-        return self.payee_upi_ids[0] if len(self.payee_upi_ids) == 1 else ""
-
 
 def upi_payment_parse(text: str) -> UpiPayment | None:
     """The payees, name and amount of a upi://pay link (any number of slashes: upi:pay too), else None."""

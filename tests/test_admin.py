@@ -58,8 +58,9 @@ def test_the_find_page_is_for_staff_only():
 
 def test_demo_entries_are_labelled_for_staff_to_verify(administrator):
     load_safety_demo()
-    html = administrator.get("/staff/safety/officialcontact/").content.decode()
-    assert "डेमो: उपयोग से पहले सत्यापित करें" in html
+    for page in ("/staff/safety/officialcontact/", "/staff/safety/genuinemessage/"):
+        html = administrator.get(page).content.decode()
+        assert "डेमो: उपयोग से पहले सत्यापित करें" in html, page
 
 
 def test_staff_can_mark_entries_verified(administrator):

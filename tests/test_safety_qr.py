@@ -48,7 +48,7 @@ def read(data: bytes):
 
 def test_it_reads_a_upi_payment_code_to_an_unknown_payee_as_a_scam():
     [content] = read(qr_png("upi://pay?pa=bijli.bill@ybl&pn=KESCO%20Official&am=10.00&cu=INR"))
-    assert content.upi.payee_upi_id == "bijli.bill@ybl"
+    assert content.upi.payee_upi_ids == ("bijli.bill@ybl",)
     assert content.upi.payee_name == "KESCO Official"
     assert content.upi.amount == "10.00"
     assert content.check.verdict is Verdict.SCAM
@@ -56,7 +56,7 @@ def test_it_reads_a_upi_payment_code_to_an_unknown_payee_as_a_scam():
 
 def test_it_reads_a_upi_payment_code_to_the_official_payee_as_official():
     [content] = read(qr_jpeg(f"upi://pay?pa={OFFICIAL_UPI}&pn=KESCO"))
-    assert content.upi.payee_upi_id == OFFICIAL_UPI
+    assert content.upi.payee_upi_ids == (OFFICIAL_UPI,)
     assert content.upi.amount == ""
     assert content.check.verdict is Verdict.OFFICIAL
 
@@ -123,7 +123,7 @@ def test_a_payee_that_is_not_in_the_registry_is_not_an_official_payee(code):
 
 def test_the_official_payee_is_official_in_any_case_and_with_spaces_around_it():
     [content] = read(qr_png("upi://pay?pa=%20KESCO.Demo@ExampleUPI%20&pn=Anyone"))
-    assert content.upi.payee_upi_id == OFFICIAL_UPI
+    assert content.upi.payee_upi_ids == (OFFICIAL_UPI,)
     assert content.check.verdict is Verdict.OFFICIAL
 
 
