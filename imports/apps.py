@@ -10,6 +10,6 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         from imports import (
-            checks_system,  # noqa: F401  (registers the system check)
+            checks,  # noqa: F401  (registers the system check)
             signals,  # noqa: F401  (deleting a batch deletes its files)
         )

@@ -38,10 +38,10 @@ from django.utils.translation import gettext_lazy
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from imports.checks import CheckedRow, Lengths, row_check
 from imports.models import REQUEUE_AFTER_MINUTES, ImportBatch, ImportRow
 from imports.reader import FileRefused, MappingFile, mapping_file_open
 from imports.reasons import ROW_REASONS, ROW_WARNINGS, bilingual, in_english_and_hindi
+from imports.rows import CheckedRow, Lengths, row_check
 from kesco_lookup.excel import excel_safe, report_text
 
 logger = logging.getLogger(__name__)

@@ -16,14 +16,9 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-REQUIRE_SERVICES = os.environ.get("KESCO_REQUIRE_SERVICES") == "1"
+from tests.helpers import service_missing
+
 CHROMIUM = "/usr/bin/chromium"
-
-
-def _missing(reason: str) -> None:
-    if REQUIRE_SERVICES:
-        pytest.fail(f"{reason} (KESCO_REQUIRE_SERVICES=1: CI must run this test)")
-    pytest.skip(reason)
 
 
 def _redis_answers() -> bool:
@@ -39,9 +34,9 @@ def _redis_answers() -> bool:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("postgres") and "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
-        _missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
+        service_missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
     if item.get_closest_marker("redis") and not _redis_answers():
-        _missing("needs Redis: set REDIS_URL=redis://... to a running server")
+        service_missing("needs Redis: set REDIS_URL=redis://... to a running server")
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +55,7 @@ def _fresh_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
 def browser():
     """Debian's Chromium through Playwright, for the tests marked `browser` (never a downloaded one)."""
     if not Path(CHROMIUM).exists():
-        _missing("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+        service_missing("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the live server's DB work happens

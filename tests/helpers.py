@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
+from django.contrib.auth.models import Permission, User
+
 from accounts.models import AccountMapping
+
+
+def service_missing(reason: str) -> None:
+    """Skip on a developer's machine without the service; fail in CI (KESCO_REQUIRE_SERVICES=1)."""
+    if os.environ.get("KESCO_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{reason} (KESCO_REQUIRE_SERVICES=1: CI must run this test)")
+    pytest.skip(reason)
 
 
 def make_mapping(
@@ -38,3 +50,10 @@ def page_text(html: str) -> str:
     import re
 
     return re.sub(r"<[^>]+>", "", html)
+
+
+def staff_user(username: str, *, can_import: bool) -> User:
+    user = User.objects.create_user(username=username, password="a-long-test-password", is_staff=True)
+    if can_import:
+        user.user_permissions.add(Permission.objects.get(codename="import_mapping", content_type__app_label="accounts"))
+    return user

@@ -1,23 +1,12 @@
-"""Helpers for import tests: files built in memory, batches run through the real services."""
+"""Fixtures for every import test: media in a temporary folder, queued tasks run in-process."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
-from contextlib import contextmanager
 
-import openpyxl
 import pytest
-from django.contrib.auth.models import Permission, User
-from django.core.files.base import ContentFile
-from django.db import connection
 
-from accounts.models import AccountMapping
-from imports import services
-from imports.models import ImportBatch
 from kesco_lookup.celery import app as celery_app
-
-HEADER = "old_account_number,new_account_number,consumer_name,division,mobile"
 
 
 @pytest.fixture(autouse=True)
@@ -33,84 +22,3 @@ def _tasks_in_process() -> Iterator[None]:
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
-
-
-def csv_bytes(*lines: str, header: str = HEADER, encoding: str = "utf-8", newline: str = "\n") -> bytes:
-    return newline.join([header, *lines, ""]).encode(encoding)
-
-
-def xlsx_bytes(rows: list[list[object]]) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def batch_upload(data: bytes, *, name: str = "mapping.csv", apply_when_valid: bool = False) -> ImportBatch:
-    return services.import_batch_create(
-        uploaded_file=ContentFile(data, name=name),
-        original_name=name,
-        user=None,
-        apply_when_valid=apply_when_valid,
-        queue=False,
-    )
-
-
-def batch_validated(data: bytes, *, name: str = "mapping.csv") -> ImportBatch:
-    batch = batch_upload(data, name=name)
-    return services.import_batch_validate(batch_id=batch.pk)
-
-
-def batch_applied(data: bytes, *, name: str = "mapping.csv") -> ImportBatch:
-    batch = batch_validated(data, name=name)
-    assert batch.status == ImportBatch.Status.VALIDATED, batch.failure_code
-    return services.import_batch_apply(batch_id=batch.pk)
-
-
-def mapping_existing(
-    old: str, new: str, *, name: str = "", division: str = "", mobile_last4: str = ""
-) -> AccountMapping:
-    return AccountMapping.objects.create(
-        old_account_number=old,
-        new_account_number=new,
-        consumer_name=name,
-        division=division,
-        mobile_last4=mobile_last4,
-    )
-
-
-def live_table() -> list[tuple]:
-    return list(
-        AccountMapping.objects.order_by("old_account_number").values_list(
-            "old_account_number", "new_account_number", "consumer_name", "division", "mobile_last4", "updated_at"
-        )
-    )
-
-
-def staff_user(username: str, *, can_import: bool) -> User:
-    user = User.objects.create_user(username=username, password="a-long-test-password", is_staff=True)
-    if can_import:
-        user.user_permissions.add(Permission.objects.get(codename="import_mapping", content_type__app_label="accounts"))
-    return user
-
-
-@contextmanager
-def runner_alive(batch_id: int) -> Iterator[None]:
-    """Hold a batch's runner lock as a live worker would: from another session on PostgreSQL."""
-    if connection.vendor != "postgresql":
-        with services._runner_lock(batch_id) as acquired:
-            assert acquired
-            yield
-        return
-    import psycopg2
-
-    other = psycopg2.connect(**connection.get_connection_params())
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [services._LOCK_NAMESPACE, batch_id])
-        yield
-    finally:
-        other.close()

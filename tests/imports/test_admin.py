@@ -17,7 +17,8 @@ from django.urls import reverse
 from accounts.models import AccountMapping
 from imports import services
 from imports.models import ImportBatch
-from tests.imports.conftest import batch_upload, batch_validated, csv_bytes, runner_alive, staff_user
+from tests.helpers import staff_user
+from tests.imports.helpers import batch_upload, batch_validated, csv_bytes, runner_alive
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,8 @@ from accounts.models import AccountMapping
 from imports import selectors, services
 from imports.management.commands.import_mappings import _ProgressBar
 from imports.models import ImportBatch, ImportRow
-from tests.imports.conftest import csv_bytes, mapping_existing, staff_user
+from tests.helpers import staff_user
+from tests.imports.helpers import csv_bytes, mapping_existing
 
 pytestmark = pytest.mark.django_db
 

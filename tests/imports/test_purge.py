@@ -17,15 +17,8 @@ from accounts.models import AccountMapping
 from imports import selectors, services
 from imports.models import ImportBatch, ImportRow, MappingChange
 from imports.reasons import file_error_message
-from tests.imports.conftest import (
-    batch_applied,
-    batch_upload,
-    batch_validated,
-    csv_bytes,
-    live_table,
-    runner_alive,
-    staff_user,
-)
+from tests.helpers import staff_user
+from tests.imports.helpers import batch_applied, batch_upload, batch_validated, csv_bytes, live_table, runner_alive
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.utils import translation
 from accounts.models import AccountMapping
 from imports.models import ImportBatch, ImportRow
 from imports.reasons import file_error_details, file_error_message
-from tests.imports.conftest import HEADER, batch_validated, csv_bytes, xlsx_bytes
+from tests.imports.helpers import HEADER, batch_validated, csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

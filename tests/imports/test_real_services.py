@@ -26,8 +26,8 @@ from imports import services
 from imports.models import ImportBatch, MappingChange
 from imports.tasks import import_batch_apply_task, import_batch_validate_task
 from kesco_lookup.celery import app as celery_app
-from tests.conftest import _missing
-from tests.imports.conftest import batch_upload, csv_bytes, live_table, mapping_existing
+from tests.helpers import service_missing
+from tests.imports.helpers import batch_upload, csv_bytes, live_table, mapping_existing
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -142,7 +142,7 @@ def test_a_worker_killed_mid_apply_leaves_the_live_table_untouched_and_the_batch
 def celery_worker_process(tmp_path: Path) -> Iterator[subprocess.Popen]:
     """A real `celery -A kesco_lookup worker` on the real broker, against the test database."""
     if not settings.CELERY_BROKER_URL:
-        _missing("needs CELERY_BROKER_URL=redis://... (a real broker)")
+        service_missing("needs CELERY_BROKER_URL=redis://... (a real broker)")
     celery_app.conf.task_always_eager = False
     celery_app.control.purge()  # nothing left over from other runs
     log = (tmp_path / "worker.log").open("w")

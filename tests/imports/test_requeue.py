@@ -14,7 +14,8 @@ from accounts.models import AccountMapping
 from imports import services
 from imports.models import REQUEUE_AFTER, ImportBatch, ImportRow, MappingChange
 from imports.tasks import import_batch_validate_task
-from tests.imports.conftest import batch_upload, csv_bytes, runner_alive, staff_user
+from tests.helpers import staff_user
+from tests.imports.helpers import batch_upload, csv_bytes, runner_alive
 
 pytestmark = pytest.mark.django_db
 

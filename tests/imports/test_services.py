@@ -14,7 +14,7 @@ from django.utils import translation
 from accounts.models import AccountMapping
 from imports import services
 from imports.models import ImportBatch, ImportRow, MappingChange
-from tests.imports.conftest import (
+from tests.imports.helpers import (
     batch_applied,
     batch_upload,
     batch_validated,

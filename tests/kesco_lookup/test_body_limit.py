@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from kesco_lookup.middleware import RequestBodyLimitMiddleware
-from tests.imports.conftest import staff_user
+from tests.helpers import staff_user
 
 pytestmark = pytest.mark.django_db
 

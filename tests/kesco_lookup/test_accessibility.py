@@ -13,7 +13,7 @@ from django.test import Client
 from accounts.models import AccountMapping
 from safety.demo import load_safety_demo
 from tests.helpers import ramesh
-from tests.imports.conftest import batch_validated, csv_bytes
+from tests.imports.helpers import batch_validated, csv_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,7 +13,7 @@ from tests.helpers import ramesh
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Screenshots for a person to look at; kept out of the repo by .gitignore.
-SCREENSHOTS = Path(os.environ.get("KESCO_SCREENSHOTS", Path(__file__).resolve().parent.parent / "bench/out/screens"))
+SCREENSHOTS = Path(os.environ.get("KESCO_SCREENSHOTS", Path(__file__).resolve().parents[2] / "bench/out/screens"))
 
 
 def phone(browser, *, javascript: bool = True):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from safety.checker import Verdict, check_message
-from tests.test_safety_checker import kesco_registry
+from tests.safety.helpers import kesco_registry
 
 GENUINE = [
     "VM-UPPCLT: Dear Consumer, bill of Rs 2,345.00 for A/c No 2134567890 for Feb-2026 has been generated. Due date 15-03-2026. Pay online at www.kesco.co.in or call 1912. KESCO",

@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.normalise import normalise_new_account_number, normalise_old_account_number
-from imports.checks import row_check
 from imports.reader import RawRow
+from imports.rows import row_check
 
 
 def _check(old: object = "12345678", new: object = "2640000001", **values: object):

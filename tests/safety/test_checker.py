@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from safety.checker import (
     ItemKind,
-    Registry,
     Verdict,
     check_message,
     extract_links,
@@ -19,19 +18,7 @@ from safety.checker import (
     extract_upi_ids,
     find_scam_phrases,
 )
-
-OFFICIAL_UPI = "kesco.demo@exampleupi"
-
-
-def kesco_registry() -> Registry:
-    """The registry as staff would keep it: two websites, the helpline, a landline, a UPI ID, two sender IDs."""
-    return Registry(
-        domains={"kesco.co.in": False, "uppclonline.com": True},
-        apps={("play.google.com", "in.example.kesco.demo"): True},
-        phones={"1912": False, "+915122345678": False},
-        upi_ids={OFFICIAL_UPI: True},
-        sender_ids={"UPPCLT": False, "UPPCLA": False},
-    )
+from tests.safety.helpers import OFFICIAL_UPI, kesco_registry
 
 
 def judged(text: str) -> dict[str, bool]:

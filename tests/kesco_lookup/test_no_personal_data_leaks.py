@@ -36,7 +36,8 @@ from accounts.models import AccountMapping
 from imports import services
 from imports.models import ImportBatch
 from kesco_lookup.celery import app as celery_app
-from tests.imports.conftest import csv_bytes, staff_user
+from tests.helpers import staff_user
+from tests.imports.helpers import csv_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""The safety pages really come out in Hindi (catalogue completeness: tests/test_translations.py)."""
+"""The safety pages really come out in Hindi (catalogue completeness: tests/kesco_lookup/test_translations.py)."""
 
 from __future__ import annotations
 
