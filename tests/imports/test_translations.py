@@ -1,4 +1,7 @@
-"""The importer's refusal reasons reach staff in Hindi (catalogue completeness: tests/kesco_lookup/test_translations.py)."""
+"""The importer's refusal reasons reach staff in Hindi.
+
+Catalogue completeness is checked in tests/kesco_lookup/test_translations.py.
+"""
 
 from __future__ import annotations
 
