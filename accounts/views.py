@@ -15,15 +15,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.forms import LookupForm
-from accounts.limits import (
-    Limited,
-    LimiterUnavailable,
-    lookup_account_failure_record,
-    lookup_account_turn,
-    lookup_ip_limit_hit,
-)
+from accounts.limits import lookup_account_failure_record, lookup_account_turn, lookup_ip_limit_hit
 from accounts.selectors import NO_MATCH, LookupResult, Outcome, mapping_lookup
 from kesco_lookup.language import language_switch, switched_on_form, typed_initial
+from kesco_lookup.limits import Limited, LimiterUnavailable
 from kesco_lookup.middleware import declared_length
 from kesco_lookup.views import limiter_unavailable, rate_limited, request_too_large
 from safety.selectors import payment_channels_list

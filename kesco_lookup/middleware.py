@@ -12,14 +12,14 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from kesco_lookup.views import request_too_large
+
 
 class HindiFirstLocaleMiddleware:
-    """Like LocaleMiddleware, but ignores Accept-Language.
+    """Like LocaleMiddleware, but ignores Accept-Language: only the language cookie (set by Django's
+    set_language, or by the page's own view, kesco_lookup/language.py) changes the language.
 
-    Most cheap Android phones send "Accept-Language: en-US" whatever their owner reads, so honouring
-    it would show English to most Hindi readers. Only the language cookie, set when the consumer
-    clicks the switch (by Django's set_language view, or on pages with typed data or a result by the
-    page's own view, see kesco_lookup/language.py), changes the language.
+    Why: README, 'Languages'.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -39,17 +39,12 @@ class HindiFirstLocaleMiddleware:
 
 
 class ConsumerPagesGZipMiddleware(GZipMiddleware):
-    """Gzip for the consumer pages, never for the staff admin.
+    """Gzip for the consumer pages, never for the staff admin. Why (BREACH): README, 'Compressed pages'.
 
-    A Hindi page is 3 bytes a character in UTF-8 and shrinks to about a third: on a 400 kbit/s
-    connection that is a tenth of a second saved on every page, and paid-for data. BREACH, which
-    reads secrets from the length of compressed responses that also echo what an attacker chose,
-    finds nothing to read on the consumer pages: no login, the CSRF token is masked afresh in every
-    response, the only GET parameter echoed is a clamped number of minutes, and the pages that echo
-    what was typed answer POSTs that need that token. Django's gzip also pads each response by a
-    random length ("Heal the BREACH"). The staff admin is the opposite case: logged in, lists of names
-    and mobiles, a search box that echoes ?q= from a link; staff work on office connections, so its
-    pages stay uncompressed. Static files never get here: WhiteNoise, above, serves its own .gz copies.
+    On a 400 kbit/s connection that saves a tenth of a second a page, and paid-for data; staff work on
+    office connections, so the admin loses little. The one GET parameter a consumer page echoes is
+    /limited/'s clamped number of minutes. Static files never get here: WhiteNoise, above, serves its
+    own .gz copies.
     """
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -90,9 +85,6 @@ class RequestBodyLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         length = declared_length(request)
         if length > settings.REQUEST_BODY_MAX_BYTES and not self._import_upload_allowed(request, length):
-            # Imported here: the views module pulls in the accounts app, not ready when middleware loads.
-            from kesco_lookup.views import request_too_large
-
             return request_too_large(request)
         return self.get_response(request)
 

@@ -121,7 +121,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "kesco"),
-            # Fail fast when Redis is down: the lookup then answers 503 (see accounts/limits.py).
+            # Fail fast when Redis is down: the lookup then answers 503 (see kesco_lookup/limits.py).
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
@@ -138,7 +138,7 @@ else:
         }
     }
 # django-ratelimit warns that Django's own Redis backend and diskcache are "not officially
-# supported": both give the atomic add/incr it relies on (see accounts/limits.py).
+# supported": both give the atomic add/incr it relies on (see kesco_lookup/limits.py).
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # --- Rate limits ----------------------------------------------------------------------------------
@@ -171,9 +171,9 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
 # The client address is REMOTE_ADDR. X-Forwarded-For is read only when the connecting peer is one
 # of these proxies (comma-separated addresses or networks, e.g. "10.0.0.5,10.1.0.0/16").
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
-RATELIMIT_IP_META_KEY = "accounts.limits.client_ip"
+RATELIMIT_IP_META_KEY = "kesco_lookup.limits.client_ip"
 # A cache that cannot be reached counts as "limited": the lookup closes rather than open up to
-# unlimited guessing (see accounts/limits.py).
+# unlimited guessing (README, 'Rate limits').
 RATELIMIT_FAIL_OPEN = False
 
 # --- Consumer safety (safety app) -----------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from accounts.limits import Limited
+from kesco_lookup.limits import Limited
 
 
 def _limited_context(minutes: int) -> dict:

@@ -17,8 +17,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.limits import LimiterUnavailable
 from kesco_lookup.language import language_switch, switched_on_form, typed_initial
+from kesco_lookup.limits import LimiterUnavailable
 from kesco_lookup.views import limiter_unavailable, rate_limited
 from safety import limits
 from safety.checker import check_message

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 
-from accounts.limits import _trusted_networks
+from kesco_lookup.limits import _trusted_networks
 from tests.helpers import page_text, ramesh
 
 pytestmark = pytest.mark.django_db
@@ -209,7 +209,7 @@ def test_it_counts_in_the_real_redis(settings):
 
 def test_parallel_guesses_on_one_number_get_no_more_answers_than_the_failure_limit(monkeypatch):
     # Each lookup is slowed down so that, without the per-number turn, every request would pass the
-    # limit's peek before the first failure was counted (a reviewer got 8 answers past a limit of 5).
+    # limit's peek before the first failure was counted (README, 'Rate limits').
     import threading
     import time
 
@@ -325,7 +325,7 @@ def test_the_per_number_counter_cannot_be_found_without_the_secret_key(settings)
 def test_it_says_the_wait_in_hours_from_an_hour_on_and_in_minutes_below(rf, seconds, english, hindi):
     from django.utils import translation
 
-    from accounts.limits import Limited
+    from kesco_lookup.limits import Limited
     from kesco_lookup.views import rate_limited
 
     for language, text in (("en", english), ("hi", hindi)):
