@@ -21,7 +21,8 @@ from typing import IO, NamedTuple
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._reader import WorkSheetParser
+
+from imports.reader import openpyxl_adapter
 
 FIELDS = ("old", "new", "name", "division", "mobile")
 REQUIRED = ("old", "new")
@@ -606,39 +607,11 @@ def _open_xlsx(path: Path) -> MappingFile:
 
 
 def _sheet_rows(workbook: openpyxl.Workbook, sheet) -> Iterator[tuple[int, list[object], bool]]:  # type: ignore[no-untyped-def]
-    """(row number, cell values, hidden) for each row of a read-only sheet, streamed.
-
-    openpyxl's read-only sheet does not say which rows are hidden, but the parser it streams with
-    sees each row's attributes: this is its iter_rows(values_only=True), keeping them (openpyxl is
-    pinned in requirements.txt; a test reads a hidden row). Row attributes are dropped as soon as
-    the row is read, so memory stays flat. A sheet the parser cannot read to the end is refused.
-    """
-    source = sheet._get_source()
-    try:
-        parser = WorkSheetParser(
-            source,
-            sheet._shared_strings,
-            data_only=workbook.data_only,
-            epoch=workbook.epoch,
-            date_formats=workbook._date_formats,
-            timedelta_formats=workbook._timedelta_formats,
-        )
-        parsed = parser.parse()
-        number = 0
-        while True:
-            try:
-                number, cells = next(parsed)
-            except StopIteration:
-                return
-            except Exception as error:  # damaged XML, a bad cell: the same on every run
-                raise FileRefused("damaged_workbook", row=number + 1, sheet=sheet.title) from error
-            attributes = parser.row_dimensions.pop(str(number), None) or {}
-            values: list[object] = [None] * max((cell["column"] for cell in cells), default=0)
-            for cell in cells:
-                values[cell["column"] - 1] = cell["value"]
-            yield number, values, attributes.get("hidden") in {"1", "true"}
-    finally:
-        source.close()
+    """(row number, cell values, hidden) for each row of a read-only sheet; a sheet the parser cannot
+    read to the end is refused."""
+    return openpyxl_adapter.sheet_rows(
+        workbook, sheet, on_unreadable_row=lambda row: FileRefused("damaged_workbook", row=row, sheet=sheet.title)
+    )
 
 
 _CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
