@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import openpyxl
-from openpyxl.worksheet._reader import WorkSheetParser
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -35,11 +34,6 @@ def check_openpyxl_version() -> None:
         )
 
 
-# At import: a wrong version is a deployment error, so it stops the deploy rather than surfacing weeks
-# later as an `internal` batch failure, whose message the log filter drops.
-check_openpyxl_version()
-
-
 # (row number as Excel numbers it, cell values as data_only=True loads them, hidden): a plain tuple,
 # one per row, as cheap as it gets.
 SheetRow = tuple[int, list[object], bool]
@@ -54,6 +48,11 @@ def sheet_rows(
     cannot go on (damaged XML, a bad cell: the same on every run), raises ``on_unreadable_row(row
     number)`` from the parser's error.
     """
+    check_openpyxl_version()
+    # Imported only once the version is known good: on another openpyxl this private module may be gone,
+    # and that must not stop the consumer site from starting (imports.E002 stops the deploy instead).
+    from openpyxl.worksheet._reader import WorkSheetParser
+
     source = sheet._get_source()
     try:
         parser = WorkSheetParser(

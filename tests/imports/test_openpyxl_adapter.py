@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import ast
 import datetime
-import importlib.util
 import io
 import re
 from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.checks import run_checks
 
 from imports.reader import openpyxl_adapter
 from imports.reader.openpyxl_adapter import OPENPYXL_VERSION, UnsupportedOpenpyxlVersion, check_openpyxl_version
@@ -60,13 +60,22 @@ def test_it_refuses_another_openpyxl_version_naming_both(monkeypatch: pytest.Mon
     with pytest.raises(UnsupportedOpenpyxlVersion, match=re.escape(expected)):
         check_openpyxl_version()
 
-    # And at import, before the reader can use it: a fresh copy of the module, left out of sys.modules
-    # (so its exception class is a fresh one too).
-    spec = importlib.util.find_spec("imports.reader.openpyxl_adapter")
-    assert spec is not None and spec.loader is not None
-    with pytest.raises(RuntimeError, match=re.escape(expected)) as refused:
-        spec.loader.exec_module(importlib.util.module_from_spec(spec))
-    assert type(refused.value).__name__ == "UnsupportedOpenpyxlVersion"
+
+def test_a_deploy_with_another_openpyxl_fails_its_system_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(openpyxl, "__version__", "3.2.0")
+
+    errors = [message for message in run_checks() if message.id == "imports.E002"]
+
+    assert len(errors) == 1
+    assert "openpyxl 3.2.0 is installed" in errors[0].msg
+
+
+def test_it_reads_no_sheet_under_another_openpyxl_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    read_only = _read_only(openpyxl.Workbook())
+    monkeypatch.setattr(openpyxl, "__version__", "3.2.0")
+
+    with pytest.raises(UnsupportedOpenpyxlVersion):
+        list(openpyxl_adapter.sheet_rows(read_only, read_only.worksheets[0], on_unreadable_row=ValueError))
 
 
 _INTERNALS = ("WorkSheetParser", "_get_source", "_shared_strings", "_date_formats", "_timedelta_formats")
