@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qs, parse_qsl, unquote, unquote_to_bytes
 
 import idna
 import tldextract
 from django.utils.translation import gettext as _
 
+from safety.checker import data
 from safety.checker.findings import Finding, ItemKind
 from safety.checker.registry import Registry
 from safety.checker.text import TRAILING_PUNCTUATION, clean, shortened
@@ -17,18 +19,17 @@ from safety.checker.text import TRAILING_PUNCTUATION, clean, shortened
 # No network, ever: the public-suffix list is the snapshot bundled with tldextract.
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
 
-# Link shorteners hide where a link goes; we never follow them to find out.
-SHORTENERS = frozenset(
-    {
-        "bit.ly", "bitly.com", "tinyurl.com", "t.co", "goo.gl", "is.gd", "v.gd", "cutt.ly", "rb.gy",
-        "shorturl.at", "tiny.cc", "ow.ly", "rebrand.ly", "s.id", "t.ly", "buff.ly", "shorte.st",
-        "bl.ink", "short.gy", "tny.im", "urlz.fr", "clck.ru", "qr.ae", "lnkd.in", "y2u.be", "shrtco.de",
-        "inshorturl.com", "surl.li", "u.to", "tinu.be", "kutt.it", "bit.do", "rebrandly.com",
-    }
-)  # fmt: skip
 
-# Words a fraudster borrows to make a domain look like ours.
-_BRAND_WORDS = ("kesco", "uppcl", "bijli", "vidyut", "kanpur", "electricity")
+def load_link_words(path: Path) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The brand words and the shorteners' domains of a links file; DataFileError if it is malformed."""
+    content = data.table(path, "the file", data.read_table(path), required={"brand_words", "shorteners"})
+    brand_words = data.string_list(path, "brand_words", content["brand_words"], lower_case=True)
+    shorteners = data.string_list(path, "shorteners", content["shorteners"], lower_case=True)
+    return brand_words, frozenset(shorteners)
+
+
+# What each is for: safety/data/links.toml.
+_BRAND_WORDS, SHORTENERS = load_link_words(data.DATA_DIR / "links.toml")
 
 # A link: with a scheme (browsers need no slashes after http: or https:, and take "\\" for "/"),
 # starting with www., or a bare host name ending in a letters-only suffix.
