@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from safety.models import ScamReport
 from safety.qr import image_max_megabytes, image_reencode, image_validate
 
-# Every message a field can show is our own, translated: Django's defaults are English (or patchy
-# Hindi) on Hindi pages, and some echo what was typed ("zzz is not one of the available choices").
-# tests/safety/test_translations.py fails when a field can still show one of Django's.
+# Every message a field can show is our own, translated, never Django's (why: docs/safety.md, "Report a
+# scam"); tests/safety/test_translations.py fails when a field can still show one of Django's.
 _TEXT_ERRORS = {
     # Django refuses text with NUL characters (ProhibitNullCharactersValidator).
     "null_characters_not_allowed": _("This text has characters we cannot accept. Please type or paste it again."),

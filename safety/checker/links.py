@@ -83,13 +83,9 @@ _SCHEME_RE = re.compile(r"(?i)^(?:https?:|[a-z][a-z0-9+.-]*://)")
 
 
 def _url_parts(raw: str) -> _UrlParts:
-    """A link's host as a browser finds it (the WHATWG URL rules for http and https), not as urlsplit does.
+    """A link's host as a browser finds it (WHATWG URL rules), not as urlsplit does: why in docs/safety.md.
 
-    The two disagree exactly where fraudsters hide things: a browser reads "\\" as "/" (in
-    kesco-pay.in\\@kesco.co.in the host is kesco-pay.in), takes the user name up to the last "@",
-    percent-decodes the host (evil.c%6fm is evil.com), maps it by UTS-46 (full-width letters, odd full
-    stops, capitals) and reads any host ending in a number as an IP address. A link without a scheme
-    is read as http. A host a browser would refuse comes back as "".
+    A link without a scheme is read as http. A host a browser would refuse comes back as "".
     """
     scheme = _SCHEME_RE.match(raw)
     rest = (raw[scheme.end() :] if scheme else raw).replace("\\", "/").lstrip("/")
@@ -140,11 +136,7 @@ _MAX_DEPTH = 3
 
 
 def _inner_links(url: _UrlParts, depth: int) -> tuple[Link, ...]:
-    """The addresses a link carries in its path, query or fragment, decoded as a server would.
-
-    An open redirect on an official site (kesco.co.in/?r=https://evil.com) sends the consumer on to
-    the address it carries, however many times that was percent-encoded.
-    """
+    """The addresses a link carries (where an open redirect would send the consumer), decoded as a server would."""
     pieces = [(url.path, _INNER_LINK_RE)]
     for part in (url.query, url.fragment):
         for key, value in parse_qsl(part, keep_blank_values=True):
@@ -167,8 +159,7 @@ def _inner_links(url: _UrlParts, depth: int) -> tuple[Link, ...]:
 def _link_of(raw: str, depth: int = 0) -> Link | None:
     """The link as judged, or None when it is no link at all ("e.g.", "file.txt")."""
     url = _url_parts(raw)
-    # Written with http(s):, it is a link whatever follows; one we cannot read is never dropped
-    # silently, or an odd address would slip a fraudster's link past the checker.
+    # Written with http(s):, it is a link whatever follows, never dropped (docs/safety.md says why).
     written_as_link = bool(re.match(r"(?i)https?:", raw))
     bare = {"raw": raw, "host": url.host, "registered_domain": "", "subdomain": "", "app_id": ""}
     if url.is_ip_address:
@@ -246,8 +237,7 @@ def _judge_link_alone(link: Link, registry: Registry) -> Finding:
     if link.has_foreign_letters and link.host not in link.raw.lower():
         shown = f"{shown} ({link.host})"
     if link.has_userinfo:
-        # Browsers skip what stands before the "@"; other apps may not, and people read it as the
-        # address. Whichever way it is read, KESCO never sends such a link.
+        # Apps disagree on where such a link goes; KESCO never sends one (docs/safety.md).
         reason = _("This link hides where it really goes behind an “@” in its address. KESCO's links never have one.")
         return Finding(ItemKind.LINK, shown, False, reason)
     if link.is_unreadable:

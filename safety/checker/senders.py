@@ -17,10 +17,9 @@ _BARE_SENDER_RE = re.compile(r"(?:[a-z]{2}-)?([a-z0-9]{6})(?:-[sptg])?", re.I)
 
 
 def extract_sender_ids(text: str, *, allow_bare: bool = True) -> list[str]:
-    """The sender ID of a pasted SMS: its header at the very start, or an ID pasted alone.
+    """The sender ID of a pasted SMS: its header at the very start, where an SMS app pastes it, or an ID alone.
 
-    An SMS app shows the header first and pastes it first. Anywhere else in a text it proves
-    nothing: anyone can type "VM-UPPCLT" into a WhatsApp message to borrow an official tick.
+    Anywhere else anyone could have typed it (docs/safety.md, "Known limits").
     """
     text = clean(text).strip()
     alone = _BARE_SENDER_RE.fullmatch(text) if allow_bare else None

@@ -34,8 +34,6 @@ def judge_upi_id(upi_id: str, registry: Registry) -> Finding:
     return Finding(ItemKind.UPI, upi_id, False, _("This UPI ID is not KESCO's. Money sent to it goes to someone else."))
 
 
-# --- UPI payment links (upi://pay?pa=...) -------------------------------------------------------------
-
 # A payment link as SMS, WhatsApp and QR codes carry it: tapping it opens a payment app.
 UPI_LINK_RE = re.compile(r"""(?i)upi:[^\s<>"'`]+""")
 _UPI_PAY_RE = re.compile(r"(?i)\s*upi:[/\\]*pay/?(?:[?#]|\s*$)")
@@ -73,11 +71,9 @@ def upi_payment_parse(text: str) -> UpiPayment | None:
 
 
 def upi_payment_findings(upi: UpiPayment, registry: Registry) -> list[Finding]:
-    """Judge a UPI payment link by its payee alone: the name in it is whatever its maker typed.
+    """Judge a payment link by its payees, each compared whole; no payee or a repeated parameter is a scam.
 
-    A payee is official only when the complete pa= value is a registered UPI ID; anything else, or
-    no payee at all, is not an official KESCO payee. A parameter given twice is a scam reason of its
-    own: apps disagree on which one they use, so the page could show one payee and the app pay another.
+    The name in it counts for nothing: it is whatever its maker typed. Why: docs/safety.md, "Check a QR code".
     """
     findings = []
     if upi.repeated:
