@@ -9,13 +9,11 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safety.checker import normalise_phone
 from safety.models import ScamReport
 from safety.qr import image_max_megabytes, image_reencode, image_validate
 
-# Every message a field can show is our own, translated: Django's defaults are English (or patchy
-# Hindi) on Hindi pages, and some echo what was typed ("zzz is not one of the available choices").
-# tests/test_safety_translations.py fails when a field can still show one of Django's.
+# Every message a field can show is our own, translated, never Django's (why: docs/safety.md, "Report a
+# scam"); tests/safety/test_translations.py fails when a field can still show one of Django's.
 _TEXT_ERRORS = {
     # Django refuses text with NUL characters (ProhibitNullCharactersValidator).
     "null_characters_not_allowed": _("This text has characters we cannot accept. Please type or paste it again."),
@@ -61,21 +59,6 @@ class QrForm(_SafetyForm):
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
         error_messages={**_PICTURE_ERRORS, "required": _("Please choose a picture of the QR code.")},
     )
-
-
-def normalise_suspect(raw: str) -> str:
-    """A phone number as E.164, a sender ID in upper case (VM-UPPCLT -> UPPCLT), else the text trimmed."""
-    raw = raw.strip()
-    if not raw:
-        return ""
-    phone = normalise_phone(raw)
-    if phone:
-        return phone
-    compact = raw.upper().replace(" ", "")
-    parts = compact.split("-")
-    if len(parts) in (2, 3) and len(parts[0]) == 2 and len(parts[1]) == 6 and parts[1].isalnum():
-        return parts[1]
-    return compact[:40]
 
 
 class ReportForm(_SafetyForm):

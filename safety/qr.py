@@ -1,8 +1,7 @@
 """Read a QR code from a photo or screenshot, safely, and say what it would do.
 
-The image is refused before decoding when it is too large in bytes or pixels, is not really a PNG
-or JPEG (judged by its content, not its name), or is a decompression bomb. Decoding is zxing-cpp.
-Nothing in the code is opened or followed: a web link goes to the same offline checker as text.
+What is refused before decoding, and why: docs/safety.md, "Check a QR code". Nothing in a code is
+opened or followed: a web link goes to the same offline checker as text.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ import logging
 from django.core.files.base import ContentFile
 from django.db.models import QuerySet
 
-from safety.forms import normalise_suspect
 from safety.models import ScamReport
+from safety.normalise import normalise_suspect
 
 logger = logging.getLogger(__name__)
 
