@@ -1,4 +1,4 @@
-"""The importer's refusal reasons reach staff in Hindi (catalogue completeness: tests/kesco_lookup/test_translations.py)."""
+"""The importer's refusal reasons reach staff in Hindi (the catalogue is complete: tests/kesco_lookup/)."""
 
 from __future__ import annotations
 
