@@ -15,6 +15,8 @@ from imports.models import ImportBatch, ImportRow
 from imports.reasons import ROW_REASONS
 from imports.services import progress_read, short_old_number_rows
 
+FailureCode = ImportBatch.FailureCode
+
 
 @dataclass(frozen=True)
 class BatchProgress:
@@ -178,7 +180,10 @@ def batch_duplicate_note(*, batch: ImportBatch) -> str:
             )
             % params
         )
-    if earlier.status == ImportBatch.Status.FAILED and earlier.failure_code in {"dry_run", "not_confirmed"}:
+    if earlier.status == ImportBatch.Status.FAILED and earlier.failure_code in {
+        FailureCode.DRY_RUN,
+        FailureCode.NOT_CONFIRMED,
+    }:
         return (
             _("This file was already checked as batch #%(id)s by the import command, which did not apply it.") % params
         )
