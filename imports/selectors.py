@@ -1,4 +1,4 @@
-"""Reads for the import pages: a batch's live progress and the first refused rows of its preview."""
+"""Reads for the import pages and the pipeline: a batch's live progress, its staged rows, what staff read."""
 
 from __future__ import annotations
 
@@ -6,16 +6,45 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Length
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from imports.models import ImportBatch, ImportRow
+from imports.progress import Progress, progress_key
 from imports.reasons import ROW_REASONS
-from imports.services import progress_read, short_old_number_rows
 
 FailureCode = ImportBatch.FailureCode
+
+
+def progress_read(batch_id: int) -> Progress | None:
+    """What the worker last reported; None before its first report, or when the cache is down."""
+    try:
+        value = cache.get(progress_key(batch_id))
+    except Exception:
+        return None
+    return Progress(**value) if value else None
+
+
+def staging_rows_with_lengths() -> QuerySet[ImportRow]:
+    return ImportRow.objects.annotate(old_length=Length("old_account_number"))
+
+
+def rows_with_short_old_numbers(batch_id: int) -> Q:
+    """Rows that will be applied and whose old number is shorter than usual (the first of duplicates).
+
+    Filters rows annotated by staging_rows_with_lengths().
+    """
+    return Q(batch_id=batch_id, reason="", is_duplicate=False, old_length__lt=settings.OLD_ACCOUNT_NUMBER_LENGTH)
+
+
+def short_old_number_rows(batch_id: int) -> QuerySet[ImportRow]:
+    """The rows the preview and the report flag: imported, with an old number shorter than usual."""
+    return staging_rows_with_lengths().filter(rows_with_short_old_numbers(batch_id))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from django.urls import reverse
 from accounts.models import AccountMapping
 from imports import services
 from imports.models import ImportBatch
+from imports.services.progress import progress_report
+from imports.services.status import batch_fail
 from tests.helpers import staff_user
 from tests.imports.helpers import batch_upload, batch_validated, csv_bytes, runner_alive
 
@@ -147,7 +149,7 @@ def test_the_progress_endpoint_reports_rows_done_rate_and_time_left_while_runnin
     operator = _client_for(staff_user("operator", can_import=True))
     batch = batch_upload(DATA)
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.VALIDATING)
-    services._progress_report(batch.pk, phase="validating", done=250, total=1000, started=time.time() - 5)
+    progress_report(batch.pk, phase="validating", done=250, total=1000, started=time.time() - 5)
 
     with runner_alive(batch.pk):
         data = operator.get(reverse("admin:imports_importbatch_progress", args=[batch.pk])).json()
@@ -257,7 +259,12 @@ def test_the_same_file_warning_says_what_became_of_the_earlier_batch(
     if earlier == "rolled_back":
         services.import_batch_rollback(batch_id=first.pk, user=None)
     if earlier == "failed":
-        services._fail(first.pk, code="internal", stage=ImportBatch.Stage.APPLY)
+        batch_fail(
+            first.pk,
+            expected=ImportBatch.Status.VALIDATED,
+            code=ImportBatch.FailureCode.INTERNAL,
+            stage=ImportBatch.Stage.APPLY,
+        )
 
     with django_capture_on_commit_callbacks(execute=True):
         response = _upload(operator)

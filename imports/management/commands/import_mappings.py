@@ -67,7 +67,7 @@ class Command(BaseCommand):
                 original_name=path.name,
                 user=user,
                 apply_when_valid=False,
-                queue=False,  # this process runs the pipeline itself, broker or not
+                queued=False,  # this process runs the pipeline itself, broker or not
                 command_user=_operating_system_login(),
             )
         if batch.duplicate_of_id:
