@@ -172,15 +172,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
-        """The batch page, in place of the admin's change form: preview, progress and actions."""
+        """The batch page, in place of the admin's change form: preview, progress and actions. Writes nothing."""
         _require_permission(request)
         if request.method != "GET":
             raise PermissionDenied
-        batch = get_object_or_404(ImportBatch, pk=object_id)
-        if batch.is_running:
-            # A batch whose worker was killed must not look busy forever.
-            services.import_batches_fail_abandoned()
-            batch.refresh_from_db()
+        batch = selectors.batch_as_shown(batch=get_object_or_404(ImportBatch, pk=object_id))
         validated = batch.status == ImportBatch.Status.VALIDATED
         context = {
             **self.admin_site.each_context(request),
@@ -265,10 +261,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def progress_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
         _require_permission(request)
-        batch = get_object_or_404(ImportBatch, pk=batch_id)
-        if batch.is_running:
-            services.import_batches_fail_abandoned()
-            batch.refresh_from_db()
+        batch = selectors.batch_as_shown(batch=get_object_or_404(ImportBatch, pk=batch_id))
         response = JsonResponse(selectors.batch_progress(batch=batch).as_dict())
         response["Cache-Control"] = "no-store"
         return response

@@ -47,5 +47,30 @@ def runner_lock(batch_id: int) -> Iterator[bool]:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def runner_lock_held(batch_id: int) -> bool:
+    """Whether some process holds the batch's lock now, asked without taking it (for pages that only read)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # The two-key form of an advisory lock shows as classid, objid and objsubid 2.
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                " AND classid = %s AND objid = %s AND objsubid = 2)",
+                [LOCK_NAMESPACE, batch_id],
+            )
+            return bool(cursor.fetchone()[0])
+    path = lock_file(batch_id)
+    if not path.exists():
+        return False
+    with path.open("r") as handle:
+        # A shared lock, dropped at once: refused only while a runner holds its exclusive one.
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
 def lock_file(batch_id: int) -> Path:
     return Path(settings.MEDIA_ROOT) / "imports" / "locks" / f"{batch_id}.lock"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from imports.locks import runner_lock_held
 from imports.models import ImportBatch, ImportRow
 from imports.progress import Progress, progress_key
 from imports.reasons import ROW_REASONS
@@ -28,6 +30,24 @@ def progress_read(batch_id: int) -> Progress | None:
     except Exception:
         return None
     return Progress(**value) if value else None
+
+
+def batch_as_shown(*, batch: ImportBatch) -> ImportBatch:
+    """The batch as its page shows it: one left validating or applying by a dead worker shows failed at once.
+
+    A read-only copy (never saved): a GET writes nothing. The sweep on celery beat records the
+    failure within a minute, and "Run again" records it first.
+    """
+    if batch.status not in {ImportBatch.Status.VALIDATING, ImportBatch.Status.APPLYING}:
+        return batch
+    if runner_lock_held(batch.pk):
+        return batch
+    shown = copy.copy(batch)
+    shown.failed_stage = (
+        ImportBatch.Stage.APPLY if batch.status == ImportBatch.Status.APPLYING else ImportBatch.Stage.VALIDATE
+    )
+    shown.status, shown.failure_code, shown.failure_detail = ImportBatch.Status.FAILED, FailureCode.WORKER_LOST, ""
+    return shown
 
 
 def staging_rows_with_lengths() -> QuerySet[ImportRow]:

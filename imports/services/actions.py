@@ -32,7 +32,11 @@ def import_batch_apply_request(*, batch_id: int, user: AbstractBaseUser) -> Impo
 
 
 def import_batch_retry(*, batch_id: int, user: AbstractBaseUser | None) -> ImportBatch:
-    """Make a failed batch ready to run again: its apply if the staging rows survived, else from the file."""
+    """Make a failed batch ready to run again: its apply if the staging rows survived, else from the file.
+
+    A batch still shown running whose worker died (the page shows it failed already) is failed first.
+    """
+    _fail_if_abandoned(batch_id)
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
         if batch.status != Status.FAILED:
@@ -83,7 +87,7 @@ def import_batches_fail_abandoned() -> int:
     """Mark failed every batch left validating or applying by a process that no longer exists.
 
     A running batch holds its lock; a batch whose lock is free has lost its worker (kill -9, a
-    machine restart). Returns how many batches were marked.
+    machine restart). Returns how many batches were marked. Run by celery beat (imports.tasks).
     """
     running = ImportBatch.objects.filter(status__in=[Status.VALIDATING, Status.APPLYING]).values_list("pk", flat=True)
     return sum(_fail_if_abandoned(batch_id) for batch_id in list(running))

@@ -419,6 +419,26 @@ def test_a_batch_left_applying_by_a_dead_worker_is_marked_failed_and_can_run_aga
     assert AccountMapping.objects.filter(old_account_number="12345678").exists()
 
 
+def test_celery_beat_marks_batches_left_running_by_a_dead_worker_failed_every_minute(settings) -> None:
+    from kesco_lookup.celery import app
+
+    app.loader.import_default_modules()
+    entry = settings.CELERY_BEAT_SCHEDULE["imports-batches-fail-abandoned"]
+    assert entry["schedule"] == 60
+    dead, alive = (
+        batch_validated(csv_bytes("12345678,2640000001,,,")),
+        batch_validated(csv_bytes("22345678,2640000011,,,")),
+    )
+    ImportBatch.objects.filter(pk__in=[dead.pk, alive.pk]).update(status=ImportBatch.Status.VALIDATING)
+
+    with runner_alive(alive.pk):
+        app.tasks[entry["task"]].apply(args=[])  # exactly what beat sends: no arguments
+
+    dead.refresh_from_db()
+    assert (dead.status, dead.failure_code, dead.failed_stage) == ("failed", "worker_lost", "validate")
+    assert ImportBatch.objects.get(pk=alive.pk).status == ImportBatch.Status.VALIDATING
+
+
 def test_a_redelivered_apply_task_finds_its_dead_predecessor_and_fails_the_batch() -> None:
     batch = batch_validated(csv_bytes("12345678,2640000001,,,"))
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.APPLYING)
