@@ -103,7 +103,7 @@ def child(path: Path, rows: int) -> dict:
             original_name=path.name,
             user=None,
             apply_when_valid=False,
-            queue=False,
+            queued=False,
         )
     started = time.perf_counter()
     batch = services.import_batch_validate(batch_id=batch.pk)

@@ -20,7 +20,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from imports import selectors, services
+from imports import queueing, selectors, services
 from imports.models import REQUEUE_AFTER_MINUTES, ImportBatch
 from imports.reasons import file_error_message
 
@@ -143,9 +143,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    # --- Upload (the admin's "add" page) ---------------------------------------------------------
-
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None) -> HttpResponse:
+        """The upload page, in place of the admin's "add" form."""
         _require_permission(request)
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
@@ -155,7 +154,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 original_name=uploaded.name,
                 user=request.user,
                 apply_when_valid=form.cleaned_data["apply_when_valid"],
+                queued=True,
             )
+            queueing.import_batch_queue(batch=batch)
             if batch.duplicate_of_id:
                 messages.warning(request, selectors.batch_duplicate_note(batch=batch))
             messages.success(request, _("Batch #%(id)s uploaded: its rows are being checked.") % {"id": batch.pk})
@@ -168,19 +169,15 @@ class ImportBatchAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/imports/importbatch/upload.html", context)
 
-    # --- The batch page: preview, progress and actions -------------------------------------------
-
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
+        """The batch page, in place of the admin's change form: preview, progress and actions. Writes nothing."""
         _require_permission(request)
         if request.method != "GET":
             raise PermissionDenied
-        batch = get_object_or_404(ImportBatch, pk=object_id)
-        if batch.is_running:
-            # A batch whose worker was killed must not look busy forever.
-            services.import_batches_fail_abandoned()
-            batch.refresh_from_db()
+        batch = selectors.batch_as_shown(batch=get_object_or_404(ImportBatch, pk=object_id))
+        validated = batch.status == ImportBatch.Status.VALIDATED
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -188,9 +185,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
             "batch": batch,
             "progress": selectors.batch_progress(batch=batch),
             "refusals": selectors.batch_refusals_summary(batch=batch),
-            "refused_rows": selectors.batch_refused_rows_first(batch=batch) if batch.status == "validated" else [],
+            "refused_rows": selectors.batch_refused_rows_first(batch=batch) if validated else [],
             "short_old_rows": selectors.batch_short_old_numbers_first(batch=batch)
-            if batch.status == "validated" and (batch.notes or {}).get("short_old_numbers")
+            if validated and (batch.notes or {}).get("short_old_numbers")
             else [],
             "files_deleted_note": selectors.batch_files_deleted_note(batch=batch),
             "read_as": selectors.batch_read_as(batch=batch),
@@ -210,14 +207,18 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:imports_importbatch_change", args=[batch_id]))
 
     def apply_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
-        return self._action(request, batch_id, services.import_batch_apply_request, _("The batch is being applied."))
+        return self._action(
+            request, batch_id, services.import_batch_apply_request, _("The batch is being applied."), queue=True
+        )
 
     def retry_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
-        return self._action(request, batch_id, services.import_batch_retry, _("The batch is being run again."))
+        return self._action(
+            request, batch_id, services.import_batch_retry, _("The batch is being run again."), queue=True
+        )
 
     def requeue_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
         return self._action(
-            request, batch_id, services.import_batch_requeue, _("The batch was put on the queue again.")
+            request, batch_id, services.import_batch_requeue, _("The batch was put on the queue again."), queue=True
         )
 
     def rollback_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
@@ -228,16 +229,19 @@ class ImportBatchAdmin(admin.ModelAdmin):
             _("The batch was rolled back: every mapping it wrote is as it was before."),
         )
 
-    def _action(self, request: HttpRequest, batch_id: int, service, done: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def _action(self, request: HttpRequest, batch_id: int, service, done: str, *, queue: bool = False) -> HttpResponse:  # type: ignore[no-untyped-def]
+        """Run a staff action's service; ``queue``: then queue the work it left the batch waiting for."""
         _require_permission(request)
         if request.method != "POST":
             return HttpResponse(status=405)
         get_object_or_404(ImportBatch, pk=batch_id)
         try:
-            service(batch_id=batch_id, user=request.user)
+            batch = service(batch_id=batch_id, user=request.user)
         except services.ImportActionRefused as refused:
             messages.error(request, str(refused))
         else:
+            if queue:
+                queueing.import_batch_queue(batch=batch)
             messages.success(request, done)
         return self._back(batch_id)
 
@@ -257,10 +261,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def progress_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
         _require_permission(request)
-        batch = get_object_or_404(ImportBatch, pk=batch_id)
-        if batch.is_running:
-            services.import_batches_fail_abandoned()
-            batch.refresh_from_db()
+        batch = selectors.batch_as_shown(batch=get_object_or_404(ImportBatch, pk=batch_id))
         response = JsonResponse(selectors.batch_progress(batch=batch).as_dict())
         response["Cache-Control"] = "no-store"
         return response

@@ -33,6 +33,30 @@ class ImportBatch(models.Model):
         VALIDATE = "validate", _("validation")
         APPLY = "apply", _("applying")
 
+    class FailureCode(models.TextChoices):
+        # What staff read for each, details filled in, is imports.reasons.FILE_ERRORS; a test keeps
+        # the two lists equal. The file's refusals come from the reader; the rest from the pipeline.
+        UNSUPPORTED_TYPE = "unsupported_type"
+        NOT_A_WORKBOOK = "not_a_workbook"
+        NOT_TEXT = "not_text"
+        EMPTY_FILE = "empty_file"
+        ENCODING = "encoding"
+        MIXED_ENCODING = "mixed_encoding"
+        NUL_CHARACTER = "nul_character"
+        NO_HEADER = "no_header"
+        MISSING_COLUMNS = "missing_columns"
+        DUPLICATE_COLUMNS = "duplicate_columns"
+        NO_ROWS = "no_rows"
+        DAMAGED_WORKBOOK = "damaged_workbook"
+        MALFORMED_CSV = "malformed_csv"
+        CELL_TOO_LONG = "cell_too_long"
+        WORKER_LOST = "worker_lost"
+        STAGING_LOST = "staging_lost"
+        INTERNAL = "internal"
+        DRY_RUN = "dry_run"
+        NOT_CONFIRMED = "not_confirmed"
+        EXPIRED = "expired"
+
     file = models.FileField(_("file"), upload_to="imports/uploads/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
@@ -52,8 +76,7 @@ class ImportBatch(models.Model):
     # queued batch has waited for a worker. Null for batches from before this field: their upload time.
     queued_at = models.DateTimeField(_("last queued"), null=True, blank=True)
 
-    # Why a batch failed: a code from imports.reasons.FILE_ERRORS, shown to staff in their language.
-    failure_code = models.CharField(_("failure"), max_length=32, blank=True)
+    failure_code = models.CharField(_("failure"), max_length=32, choices=FailureCode.choices, blank=True)
     # JSON: what the message needs (a row, a line, the columns found in the header...), never a value.
     failure_detail = models.CharField(_("failure detail"), max_length=1000, blank=True)
     failed_stage = models.CharField(_("failed during"), max_length=16, choices=Stage.choices, blank=True)

@@ -1,19 +1,70 @@
-"""Reads for the import pages: a batch's live progress and the first refused rows of its preview."""
+"""Reads for the import pages and the pipeline: a batch's live progress, its staged rows, what staff read."""
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Length
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from imports.locks import runner_lock_held
 from imports.models import ImportBatch, ImportRow
+from imports.progress import Progress, progress_key
 from imports.reasons import ROW_REASONS
-from imports.services import progress_read, short_old_number_rows
+
+FailureCode = ImportBatch.FailureCode
+
+
+def progress_read(batch_id: int) -> Progress | None:
+    """What the worker last reported; None before its first report, or when the cache is down."""
+    try:
+        value = cache.get(progress_key(batch_id))
+    except Exception:
+        return None
+    return Progress(**value) if value else None
+
+
+def batch_as_shown(*, batch: ImportBatch) -> ImportBatch:
+    """The batch as its page shows it: one left validating or applying by a dead worker shows failed at once.
+
+    A read-only copy (never saved): a GET writes nothing. The sweep on celery beat records the
+    failure within a minute, and "Run again" records it first.
+    """
+    if batch.status not in {ImportBatch.Status.VALIDATING, ImportBatch.Status.APPLYING}:
+        return batch
+    if runner_lock_held(batch.pk):
+        return batch
+    shown = copy.copy(batch)
+    shown.failed_stage = (
+        ImportBatch.Stage.APPLY if batch.status == ImportBatch.Status.APPLYING else ImportBatch.Stage.VALIDATE
+    )
+    shown.status, shown.failure_code, shown.failure_detail = ImportBatch.Status.FAILED, FailureCode.WORKER_LOST, ""
+    return shown
+
+
+def staging_rows_with_lengths() -> QuerySet[ImportRow]:
+    return ImportRow.objects.annotate(old_length=Length("old_account_number"))
+
+
+def rows_with_short_old_numbers(batch_id: int) -> Q:
+    """Rows that will be applied and whose old number is shorter than usual (the first of duplicates).
+
+    Filters rows annotated by staging_rows_with_lengths().
+    """
+    return Q(batch_id=batch_id, reason="", is_duplicate=False, old_length__lt=settings.OLD_ACCOUNT_NUMBER_LENGTH)
+
+
+def short_old_number_rows(batch_id: int) -> QuerySet[ImportRow]:
+    """The rows the preview and the report flag: imported, with an old number shorter than usual."""
+    return staging_rows_with_lengths().filter(rows_with_short_old_numbers(batch_id))
 
 
 @dataclass(frozen=True)
@@ -178,7 +229,10 @@ def batch_duplicate_note(*, batch: ImportBatch) -> str:
             )
             % params
         )
-    if earlier.status == ImportBatch.Status.FAILED and earlier.failure_code in {"dry_run", "not_confirmed"}:
+    if earlier.status == ImportBatch.Status.FAILED and earlier.failure_code in {
+        FailureCode.DRY_RUN,
+        FailureCode.NOT_CONFIRMED,
+    }:
         return (
             _("This file was already checked as batch #%(id)s by the import command, which did not apply it.") % params
         )

@@ -9,14 +9,13 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from imports.models import ImportBatch
+from imports.services.purge import import_batch_files_delete
 
 logger = logging.getLogger(__name__)
 
 
 @receiver(post_delete, sender=ImportBatch, dispatch_uid="imports_batch_files_delete")
 def _batch_files_delete(sender: type[ImportBatch], instance: ImportBatch, **kwargs: object) -> None:
-    from imports.services import import_batch_files_delete
-
     batch_id = instance.pk
 
     def delete_files() -> None:

@@ -43,3 +43,11 @@ def imports_files_purge_task() -> None:
     logger.info(
         "import files purge: %s batches, %s files, %s staging rows", result.batches, result.files, result.staging_rows
     )
+
+
+@shared_task(soft_time_limit=50, time_limit=55)  # within the minute between runs
+def imports_batches_fail_abandoned_task() -> None:
+    """Every minute, from celery beat: batches left running by a dead worker are marked failed."""
+    marked = services.import_batches_fail_abandoned()
+    if marked:
+        logger.info("import batches whose worker was lost: %s marked failed", marked)

@@ -231,6 +231,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "imports.tasks.imports_files_purge_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    # A batch left validating or applying by a dead worker is marked failed within a minute (its
+    # page says so at once, without writing). Expires unsent to a worker after a minute: the next one
+    # does the same.
+    "imports-batches-fail-abandoned": {
+        "task": "imports.tasks.imports_batches_fail_abandoned_task",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
 }
 
 # --- Languages ------------------------------------------------------------------------------------

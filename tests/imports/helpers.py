@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 
 from accounts.models import AccountMapping
-from imports import services
+from imports import locks, services
 from imports.models import ImportBatch
 
 HEADER = "old_account_number,new_account_number,consumer_name,division,mobile"
@@ -37,7 +37,7 @@ def batch_upload(data: bytes, *, name: str = "mapping.csv", apply_when_valid: bo
         original_name=name,
         user=None,
         apply_when_valid=apply_when_valid,
-        queue=False,
+        queued=False,
     )
 
 
@@ -76,7 +76,7 @@ def live_table() -> list[tuple]:
 def runner_alive(batch_id: int) -> Iterator[None]:
     """Hold a batch's runner lock as a live worker would: from another session on PostgreSQL."""
     if connection.vendor != "postgresql":
-        with services._runner_lock(batch_id) as acquired:
+        with locks.runner_lock(batch_id) as acquired:
             assert acquired
             yield
         return
@@ -85,7 +85,7 @@ def runner_alive(batch_id: int) -> Iterator[None]:
     other = psycopg2.connect(**connection.get_connection_params())
     try:
         with other.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [services._LOCK_NAMESPACE, batch_id])
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [locks.LOCK_NAMESPACE, batch_id])
         yield
     finally:
         other.close()

@@ -13,10 +13,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import AccountMapping
 from imports import services
 from imports.models import ImportBatch
+from imports.reasons import file_error_message
+from imports.services.progress import progress_report
+from imports.services.status import batch_fail
 from tests.helpers import staff_user
 from tests.imports.helpers import batch_upload, batch_validated, csv_bytes, runner_alive
 
@@ -147,7 +151,7 @@ def test_the_progress_endpoint_reports_rows_done_rate_and_time_left_while_runnin
     operator = _client_for(staff_user("operator", can_import=True))
     batch = batch_upload(DATA)
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.VALIDATING)
-    services._progress_report(batch.pk, phase="validating", done=250, total=1000, started=time.time() - 5)
+    progress_report(batch.pk, phase="validating", done=250, total=1000, started=time.time() - 5)
 
     with runner_alive(batch.pk):
         data = operator.get(reverse("admin:imports_importbatch_progress", args=[batch.pk])).json()
@@ -172,6 +176,50 @@ def test_the_progress_endpoint_says_finished_when_the_batch_is_done() -> None:
 
     assert (data["running"], data["status"]) == (False, "validated")
     assert b'http-equiv="refresh"' not in page.content
+
+
+def test_the_batch_page_and_its_progress_endpoint_write_nothing_not_even_for_a_dead_worker() -> None:
+    # The endpoint is polled every second: a GET that wrote would write once a second per open page.
+    operator = _client_for(staff_user("operator", can_import=True))
+    alive, dead = batch_validated(DATA), batch_validated(csv_bytes("22345678,2640000011,,,"))
+    ImportBatch.objects.filter(pk__in=[alive.pk, dead.pk]).update(status=ImportBatch.Status.APPLYING)
+
+    with runner_alive(alive.pk), CaptureQueriesContext(connection) as captured:
+        shown = {
+            batch.pk: operator.get(reverse("admin:imports_importbatch_progress", args=[batch.pk])).json()
+            for batch in (alive, dead)
+        }
+        pages = [operator.get(reverse("admin:imports_importbatch_change", args=[batch.pk])) for batch in (alive, dead)]
+
+    statements = [query["sql"].lstrip().split(None, 1)[0].upper() for query in captured]
+    assert [page.status_code for page in pages] == [200, 200]
+    assert not {"UPDATE", "INSERT", "DELETE"} & set(statements)
+    assert not any("advisory_lock" in query["sql"] for query in captured)  # a lock taken could turn a worker away
+    assert (shown[alive.pk]["running"], shown[alive.pk]["status"]) == (True, "applying")
+    assert (shown[dead.pk]["running"], shown[dead.pk]["status"]) == (False, "failed")
+    assert set(ImportBatch.objects.values_list("status", flat=True)) == {"applying"}
+
+
+def test_a_batch_whose_worker_died_shows_failed_at_once_and_runs_again(django_capture_on_commit_callbacks) -> None:
+    operator = _client_for(staff_user("operator", can_import=True))
+    operator.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    batch = batch_validated(DATA)
+    # What a worker killed mid-apply leaves: the status it set, and nobody holding the batch's lock.
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.APPLYING)
+
+    page = operator.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = operator.post(reverse("admin:imports_importbatch_retry", args=[batch.pk]))
+
+    assert page.context["batch"].status == ImportBatch.Status.FAILED
+    with translation.override("en"):
+        assert page.context["failure_message"] == file_error_message("worker_lost")
+    assert reverse("admin:imports_importbatch_retry", args=[batch.pk]).encode() in page.content
+    assert b'http-equiv="refresh"' not in page.content
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.APPLIED
+    assert AccountMapping.objects.filter(old_account_number="12345678").exists()
 
 
 def test_rolling_back_from_the_admin_restores_the_table() -> None:
@@ -257,7 +305,12 @@ def test_the_same_file_warning_says_what_became_of_the_earlier_batch(
     if earlier == "rolled_back":
         services.import_batch_rollback(batch_id=first.pk, user=None)
     if earlier == "failed":
-        services._fail(first.pk, code="internal", stage=ImportBatch.Stage.APPLY)
+        batch_fail(
+            first.pk,
+            expected=ImportBatch.Status.VALIDATED,
+            code=ImportBatch.FailureCode.INTERNAL,
+            stage=ImportBatch.Stage.APPLY,
+        )
 
     with django_capture_on_commit_callbacks(execute=True):
         response = _upload(operator)

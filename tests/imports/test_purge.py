@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import AccountMapping
-from imports import selectors, services
+from imports import queueing, selectors, services
 from imports.models import ImportBatch, ImportRow, MappingChange
 from imports.reasons import file_error_message
+from imports.services.status import batch_fail
 from tests.helpers import staff_user
 from tests.imports.helpers import batch_applied, batch_upload, batch_validated, csv_bytes, live_table, runner_alive
 
@@ -49,7 +50,12 @@ def _applied_days_ago(days: int, data: bytes = DATA) -> ImportBatch:
 def _failed_during_apply_days_ago(days: int) -> ImportBatch:
     """A validated batch whose apply failed: its staging rows are still there for a re-run."""
     batch = batch_validated(DATA)
-    services._fail(batch.pk, code="internal", stage=ImportBatch.Stage.APPLY)
+    batch_fail(
+        batch.pk,
+        expected=ImportBatch.Status.VALIDATED,
+        code=ImportBatch.FailureCode.INTERNAL,
+        stage=ImportBatch.Stage.APPLY,
+    )
     ImportBatch.objects.filter(pk=batch.pk).update(failed_at=_days_ago(days))
     return ImportBatch.objects.get(pk=batch.pk)
 
@@ -206,7 +212,9 @@ def test_a_purged_failed_batch_loses_its_staging_rows_and_cannot_be_run_again(
         translation.override("en"),
     ):
         services.import_batch_retry(batch_id=batch.pk, user=user)
-    assert callbacks == []  # nothing queued
+    with django_capture_on_commit_callbacks(execute=True) as posted_callbacks:
+        operator.post(reverse("admin:imports_importbatch_retry", args=[batch.pk]))
+    assert callbacks == posted_callbacks == []  # nothing queued
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED
     assert not AccountMapping.objects.exists()
@@ -222,7 +230,8 @@ def test_a_recently_failed_batch_keeps_its_file_and_can_be_run_again(django_capt
     assert ImportRow.objects.filter(batch_id=batch.pk).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.import_batch_retry(batch_id=batch.pk, user=None)  # tasks run in-process in these tests
+        # Tasks run in-process in these tests.
+        queueing.import_batch_queue(batch=services.import_batch_retry(batch_id=batch.pk, user=None))
 
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.APPLIED
 

@@ -22,7 +22,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AccountMapping
-from imports import services
+from imports import queueing, services
 from imports.models import ImportBatch, MappingChange
 from imports.tasks import import_batch_apply_task, import_batch_validate_task
 from kesco_lookup.celery import app as celery_app
@@ -130,7 +130,7 @@ def test_a_worker_killed_mid_apply_leaves_the_live_table_untouched_and_the_batch
     batch.refresh_from_db()
     assert (batch.status, batch.failure_code, batch.failed_stage) == ("failed", "worker_lost", "apply")
 
-    services.import_batch_retry(batch_id=batch.pk, user=None)  # queued eagerly in this test run
+    queueing.import_batch_queue(batch=services.import_batch_retry(batch_id=batch.pk, user=None))  # run eagerly here
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.APPLIED
     assert (batch.count_new, batch.count_changed) == (300, 1)
@@ -223,7 +223,7 @@ def test_a_batch_queued_again_and_its_lost_message_arriving_too_are_checked_and_
     ImportBatch.objects.filter(pk=batch.pk).update(queued_at=timezone.now() - timedelta(hours=1))
 
     # Staff queue it again; the original message turns up at the same moment. Two worker processes.
-    services.import_batch_requeue(batch_id=batch.pk, user=None)
+    queueing.import_batch_queue(batch=services.import_batch_requeue(batch_id=batch.pk, user=None))
     import_batch_validate_task.delay(batch.pk)
     _wait_for(lambda: _batch_status(batch.pk) in {"applied", "failed"}, timeout=90, what="the worker to apply")
     time.sleep(1.5)  # let the other delivery finish too

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import AccountMapping
-from imports import services
+from imports import queueing, services
 from imports.models import REQUEUE_AFTER, ImportBatch, ImportRow, MappingChange
 from imports.tasks import import_batch_validate_task
 from tests.helpers import staff_user
@@ -35,7 +35,7 @@ def _stuck_in_queue(*, minutes: float, apply_when_valid: bool = False) -> Import
         original_name="mapping.csv",
         user=None,
         apply_when_valid=apply_when_valid,
-        queue=False,  # the message is "lost": nothing was queued
+        queued=False,  # the message is "lost": nothing was queued
     )
     ImportBatch.objects.filter(pk=batch.pk).update(queued_at=timezone.now() - timedelta(minutes=minutes))
     return ImportBatch.objects.get(pk=batch.pk)
@@ -85,6 +85,7 @@ def test_queue_again_is_neither_offered_nor_accepted_for_a_batch_queued_moments_
 
 
 def test_queue_again_is_refused_for_a_batch_that_is_no_longer_queued(django_capture_on_commit_callbacks) -> None:
+    operator = _client_for(staff_user("operator", can_import=True))
     batch = _stuck_in_queue(minutes=60)
     services.import_batch_validate(batch_id=batch.pk)
     validated_at = ImportBatch.objects.get(pk=batch.pk).validated_at
@@ -95,8 +96,11 @@ def test_queue_again_is_refused_for_a_batch_that_is_no_longer_queued(django_capt
         pytest.raises(services.ImportActionRefused, match="Only a batch still waiting"),
     ):
         services.import_batch_requeue(batch_id=batch.pk, user=None)
+    with django_capture_on_commit_callbacks(execute=True) as posted_callbacks:
+        response = operator.post(_requeue_url(batch))
 
-    assert callbacks == []
+    assert callbacks == posted_callbacks == []
+    assert response.status_code == 302
     assert ImportBatch.objects.get(pk=batch.pk).validated_at == validated_at
 
 
@@ -115,7 +119,7 @@ def test_staff_without_the_import_permission_cannot_queue_a_batch_again(django_c
 def test_the_lost_message_arriving_after_all_leaves_one_result(django_capture_on_commit_callbacks) -> None:
     batch = _stuck_in_queue(minutes=60, apply_when_valid=True)
     with django_capture_on_commit_callbacks(execute=True):
-        services.import_batch_requeue(batch_id=batch.pk, user=None)
+        queueing.import_batch_queue(batch=services.import_batch_requeue(batch_id=batch.pk, user=None))
     first = ImportBatch.objects.get(pk=batch.pk)
     assert first.status == ImportBatch.Status.APPLIED
     report_name = first.error_report.name
@@ -173,20 +177,24 @@ def test_an_upload_records_when_it_was_queued_and_a_retry_restarts_the_clock(
     django_capture_on_commit_callbacks,
 ) -> None:
     before = timezone.now()
-    with django_capture_on_commit_callbacks(execute=False):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         batch = services.import_batch_create(
             uploaded_file=ContentFile(csv_bytes(header="just,one,bad,header"), name="mapping.csv"),
             original_name="mapping.csv",
             user=None,
             apply_when_valid=False,
+            queued=True,
         )
+        queueing.import_batch_queue(batch=batch)
+    assert len(callbacks) == 1
     assert batch.queued_at is not None and batch.queued_at >= before
     assert batch_upload(DATA).queued_at is None  # the command validates in-process: never queued
     services.import_batch_validate(batch_id=batch.pk)
     ImportBatch.objects.filter(pk=batch.pk).update(queued_at=before - timedelta(days=1))
 
-    with django_capture_on_commit_callbacks(execute=False):
-        services.import_batch_retry(batch_id=batch.pk, user=None)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        queueing.import_batch_queue(batch=services.import_batch_retry(batch_id=batch.pk, user=None))
+    assert len(callbacks) == 1
 
     retried = ImportBatch.objects.get(pk=batch.pk)
     assert retried.status == ImportBatch.Status.QUEUED

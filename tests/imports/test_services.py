@@ -14,6 +14,7 @@ from django.utils import translation
 from accounts.models import AccountMapping
 from imports import services
 from imports.models import ImportBatch, ImportRow, MappingChange
+from imports.services import apply, checks, staging
 from tests.imports.helpers import (
     batch_applied,
     batch_upload,
@@ -145,7 +146,7 @@ def test_the_error_report_neutralises_cells_that_excel_would_run_as_formulas() -
     assert not any(cell[:1] in "=+-@\t\r" for cell in cells if cell)
 
 
-@pytest.mark.parametrize(("stage", "step"), [("validate", "_staging_mark"), ("apply", "_apply_in_transaction")])
+@pytest.mark.parametrize(("stage", "step"), [("validate", "staging_mark"), ("apply", "apply_in_transaction")])
 def test_a_batch_stopped_by_an_error_logs_its_kind_never_its_message(monkeypatch, caplog, stage, step) -> None:
     # Database errors quote the row they stopped at: "Key (new_account_number)=(...) already exists".
     def stopped(*args, **kwargs):
@@ -154,7 +155,7 @@ def test_a_batch_stopped_by_an_error_logs_its_kind_never_its_message(monkeypatch
     batch = batch_upload(csv_bytes("12345678,2640000001,Ram,North,9876543210"))
     if stage == "apply":
         batch = services.import_batch_validate(batch_id=batch.pk)
-    monkeypatch.setattr(services, step, stopped)
+    monkeypatch.setattr(checks if stage == "validate" else apply, step, stopped)
 
     with caplog.at_level(logging.INFO):
         if stage == "apply":
@@ -418,6 +419,26 @@ def test_a_batch_left_applying_by_a_dead_worker_is_marked_failed_and_can_run_aga
     assert AccountMapping.objects.filter(old_account_number="12345678").exists()
 
 
+def test_celery_beat_marks_batches_left_running_by_a_dead_worker_failed_every_minute(settings) -> None:
+    from kesco_lookup.celery import app
+
+    app.loader.import_default_modules()
+    entry = settings.CELERY_BEAT_SCHEDULE["imports-batches-fail-abandoned"]
+    assert entry["schedule"] == 60
+    dead, alive = (
+        batch_validated(csv_bytes("12345678,2640000001,,,")),
+        batch_validated(csv_bytes("22345678,2640000011,,,")),
+    )
+    ImportBatch.objects.filter(pk__in=[dead.pk, alive.pk]).update(status=ImportBatch.Status.VALIDATING)
+
+    with runner_alive(alive.pk):
+        app.tasks[entry["task"]].apply(args=[])  # exactly what beat sends: no arguments
+
+    dead.refresh_from_db()
+    assert (dead.status, dead.failure_code, dead.failed_stage) == ("failed", "worker_lost", "validate")
+    assert ImportBatch.objects.get(pk=alive.pk).status == ImportBatch.Status.VALIDATING
+
+
 def test_a_redelivered_apply_task_finds_its_dead_predecessor_and_fails_the_batch() -> None:
     batch = batch_validated(csv_bytes("12345678,2640000001,,,"))
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.APPLYING)
@@ -445,7 +466,7 @@ def test_a_running_batch_whose_worker_holds_its_lock_is_not_marked_failed() -> N
 def test_it_loads_staging_on_sqlite_in_one_transaction_per_chunk(monkeypatch) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL loads staging with COPY, one statement per chunk")
-    monkeypatch.setattr(services, "_CHUNK_ROWS", 2)
+    monkeypatch.setattr(staging, "CHUNK_ROWS", 2)
     in_transaction: list[bool] = []
 
     def spy(execute, sql, params, many, context):  # type: ignore[no-untyped-def]

@@ -67,7 +67,7 @@ class Command(BaseCommand):
                 original_name=path.name,
                 user=user,
                 apply_when_valid=False,
-                queue=False,  # this process runs the pipeline itself, broker or not
+                queued=False,  # this process runs the pipeline itself, broker or not
                 command_user=_operating_system_login(),
             )
         if batch.duplicate_of_id:
@@ -79,11 +79,11 @@ class Command(BaseCommand):
             raise CommandError(f"Batch #{batch.pk}: file refused: {_failure(batch)}")
         self._summary(batch, heading="Checked")
         if dry_run:
-            services.import_batch_end_unapplied(batch_id=batch.pk, code="dry_run")
+            services.import_batch_end_unapplied(batch_id=batch.pk, code=ImportBatch.FailureCode.DRY_RUN)
             self.stdout.write(f"Dry run: nothing applied. Batch #{batch.pk} is ended (dry_run): it cannot be applied.")
             return
         if not yes and not self._confirmed(batch):
-            services.import_batch_end_unapplied(batch_id=batch.pk, code="not_confirmed")
+            services.import_batch_end_unapplied(batch_id=batch.pk, code=ImportBatch.FailureCode.NOT_CONFIRMED)
             raise CommandError(
                 f"Not applied: batch #{batch.pk} is ended (not_confirmed). "
                 "Run again with --yes to apply without asking."
