@@ -45,6 +45,7 @@ test: compilemessages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 # The import benchmark (not a test): needs DATABASE_URL to a scratch PostgreSQL database, which it empties.
 BENCH_ROWS ?= --rows 75000 --rows 750000
@@ -55,7 +56,8 @@ bench: install
 worker: install
 	$(BIN)/celery -A kesco_lookup worker --loglevel=INFO --concurrency=2
 
-# The scheduler for periodic tasks (the daily purge of old import files): one per deployment.
+# The scheduler for periodic tasks (the daily purge of old import files, the minutely sweep of batches
+# whose worker died): one per deployment.
 beat: install
 	mkdir -p .cache
 	$(BIN)/celery -A kesco_lookup beat --loglevel=INFO --schedule=.cache/celerybeat-schedule
