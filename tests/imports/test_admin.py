@@ -17,7 +17,7 @@ from django.urls import reverse
 from accounts.models import AccountMapping
 from imports import services
 from imports.models import ImportBatch
-from tests.helpers import staff_user
+from tests.helpers import sign_in, staff_user
 from tests.imports.helpers import batch_upload, batch_validated, csv_bytes, runner_alive
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ DATA = csv_bytes("12345678,2640000001,Ram,North,9876543210", "1234567A,264000000
 
 def _client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

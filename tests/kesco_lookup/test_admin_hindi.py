@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 
-from tests.helpers import ramesh
+from tests.helpers import ramesh, sign_in
 
 ROOT = Path(settings.BASE_DIR)
 OVERRIDES = ROOT / "overrides" / "locale" / "hi" / "LC_MESSAGES"
@@ -48,7 +48,7 @@ ENGLISH_LEFT = [
 def administrator() -> Client:
     user = User.objects.create_superuser("admin", password="pw-admin-123")
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -102,7 +102,7 @@ def test_a_view_only_page_says_view_in_hindi():
     user = User.objects.create_user("priya", password="pw-priya-123", is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(codename__in=["view_accountmapping", "view_user"]))
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     mapping = ramesh()
     assert "देखने के लिए खाता मैपिंग चुनें" in _page(client, "/staff/accounts/accountmapping/")
     assert "देखने के लिए उपयोगकर्ता चुनें" in _page(client, "/staff/auth/user/")
@@ -213,7 +213,7 @@ def test_the_password_change_pages_keep_the_language_switch(client):
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.create_user("desk", password="a-long-test-password", is_staff=True)
-    client.force_login(user)
+    sign_in(client, user)
     for url in ("/staff/password_change/", "/staff/password_change/done/"):
         html = client.get(url).content.decode()
         assert 'class="language-switch"' in html, url
@@ -224,7 +224,7 @@ def test_a_page_a_staff_role_may_not_open_is_refused_in_hindi_in_the_sites_layou
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.create_user("desk", password="a-long-test-password", is_staff=True)
-    client.force_login(user)
+    sign_in(client, user)
 
     response = client.get("/staff/imports/importbatch/add/")
 
