@@ -7,7 +7,8 @@ the failed attempts stay (deleting one unlocks its username or address); its acc
 
 from __future__ import annotations
 
-from axes.models import AccessFailureLog, AccessLog
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -22,9 +23,18 @@ from staff import selectors, services
 
 User = get_user_model()
 
-for model in (TOTPDevice, StaticDevice, AccessLog, AccessFailureLog):
+for model in (TOTPDevice, StaticDevice, AccessLog, AccessFailureLog, AccessAttempt):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
+
+
+@admin.register(AccessAttempt)
+class FailedSignInAdmin(AccessAttemptAdmin):
+    """django-axes' page of failed attempts, with a header for its status column (in Hindi too)."""
+
+    @admin.display(description=_("status"))
+    def status(self, obj: AccessAttempt) -> str:
+        return super().status(obj)
 
 
 # Needs the change permission on users, which only administrators have; Django offers an action to

@@ -169,6 +169,46 @@ def test_the_overrides_cover_every_string_of_djangos_admin(ours, djangos):
     assert missing == set()
 
 
+def _package_strings(*packages) -> set[str]:
+    # Their own catalogues lag behind their code (and have no English one): read the code instead.
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+
+    keywords = {**DEFAULT_KEYWORDS, "gettext_lazy": None, "ngettext_lazy": (1, 2), "pgettext_lazy": ((1, "c"), 2)}
+    found = set()
+    for package in packages:
+        root = Path(package.__file__).parent
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(root), method_map=[("**/tests/**", "ignore"), ("**.py", "python")], keywords=keywords
+        ):
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_the_overrides_cover_every_string_of_axes_and_django_otp():
+    # The sign-in's packages: the failed sign-ins page (django-axes) and django-otp's messages. After
+    # upgrading either, this names their new strings.
+    import axes
+    import django_otp
+
+    ours = {msgid for msgid, _context in _catalogue(OVERRIDES / "django.po")}
+    assert _package_strings(axes, django_otp) - ours == set()
+
+
+@pytest.mark.django_db
+def test_the_failed_sign_ins_page_speaks_plain_hindi(administrator):
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username="sunita", ip_address="203.0.113.9", user_agent="Firefox", failures_since_start=3, path_info="/staff/"
+    )
+    html = _page(administrator, "/staff/axes/accessattempt/")
+    for words in ["असफल लॉग इन", "लॉग इन की कोशिशें", "IP पता", "कोशिश का समय", "कोशिशें बाकी", "लॉग इन रुका है"]:
+        assert words in html, words
+    text = _visible_text(html)
+    for leftover in [*WRONG_HINDI, *ENGLISH_LEFT, "Attempt Remaining", "Failed Logins", "Axes", "Status"]:
+        assert leftover not in text, leftover
+
+
 @pytest.mark.parametrize("ours", ["django.po", "djangojs.po"])
 def test_the_overrides_keep_every_placeholder_of_the_original(ours):
     # Any kind: %(name)s, %s, %d, %(key)r and {name}. A dropped one breaks or garbles the page.
