@@ -260,7 +260,7 @@ def test_the_password_change_pages_keep_the_language_switch(client):
 
 
 @pytest.mark.django_db
-def test_a_page_a_staff_role_may_not_open_is_refused_in_hindi_in_the_sites_layout(client):
+def test_a_page_a_staff_role_may_not_open_is_refused_in_hindi_on_an_admin_page(client):
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.create_user("desk", password="a-long-test-password", is_staff=True)
@@ -270,3 +270,5 @@ def test_a_page_a_staff_role_may_not_open_is_refused_in_hindi_in_the_sites_layou
 
     assert response.status_code == 403
     assert "अनुमति नहीं है" in response.content.decode()
+    # The admin's own page (its header, a way back to its home page), not the consumer site's.
+    assert 'id="header"' in response.content.decode() and 'href="/staff/"' in response.content.decode()
