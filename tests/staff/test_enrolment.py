@@ -96,6 +96,7 @@ def test_a_code_from_the_key_shown_enrols_and_shows_ten_recovery_codes_once(newc
     codes = re.findall(r"<li>([a-z2-7]{4} [a-z2-7]{4})</li>", html)
     assert len(codes) == 10
     assert "no-store" in response["Cache-Control"]
+    assert 'id="logout-form"' in html  # signing out works here too
     device = TOTPDevice.objects.get(user__username="sunita")
     assert device.confirmed and b32decode(key) == device.bin_key
     stored = set(StaticToken.objects.filter(device__user__username="sunita").values_list("token", flat=True))
