@@ -52,9 +52,9 @@ def _is_app_code(code: str) -> bool:
 def signin_code_verify(*, request: HttpRequest, user: AbstractBaseUser, code: str) -> Device | None:
     """The device that accepts this code for this user (using it up), or None: a failed sign-in.
 
-    Six digits are checked against the authenticator app, anything else against the recovery codes;
-    never both, so a typo costs one device nothing. The devices are locked while checked, so a
-    recovery code used twice at once works once.
+    Six digits are checked against the authenticator app (which takes each code once), anything else
+    against the recovery codes, never both. The devices are locked while checked, so a recovery code
+    sent twice at once works once.
     """
     normalised = code_normalise(code)
     model = TOTPDevice if _is_app_code(normalised) else StaticDevice
