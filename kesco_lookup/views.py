@@ -69,7 +69,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    # Staff who follow a link their role does not open, in their language and the site's layout.
+    # Outside the admin (whose 403 is an admin page, staff.middleware), in the site's layout and language.
     return render(request, "403.html", status=403)
 
 

@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from tests.helpers import service_missing
+from tests.helpers import service_missing, sign_in
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -49,6 +49,12 @@ def _fresh_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
 
     frozen = float(int(time.time()))
     monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: frozen))
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's administrator, signed in with a verified code as every admin page demands."""
+    return sign_in(client, admin_user)
 
 
 @pytest.fixture(scope="module")

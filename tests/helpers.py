@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import AccountMapping
 
@@ -57,3 +62,33 @@ def staff_user(username: str, *, can_import: bool) -> User:
     if can_import:
         user.user_permissions.add(Permission.objects.get(codename="import_mapping", content_type__app_label="accounts"))
     return user
+
+
+def totp_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+    """The code an authenticator app shows for this device now (or that many 30-second steps on).
+
+    A code signs in once: a second sign-in in the same test takes the next step's code, which the
+    device accepts (it allows one step of clock difference).
+    """
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def authenticator_for(user: User) -> TOTPDevice:
+    """A confirmed authenticator app for this user, as enrolment leaves it."""
+    return TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=True)
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Log a member of staff in with a verified code, as the admin demands on every page.
+
+    force_login alone is a password-only session now: the admin sends it back to sign in (or, with
+    no app set up, to enrolment).
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or authenticator_for(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

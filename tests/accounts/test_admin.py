@@ -8,7 +8,7 @@ from django.test import Client
 
 from safety.demo import load_safety_demo
 from safety.models import OfficialContact
-from tests.helpers import ramesh
+from tests.helpers import ramesh, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def support_desk() -> Client:
     user = User.objects.create_user("priya", password="pw-priya-123", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_accountmapping"))
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -27,7 +27,7 @@ def support_desk() -> Client:
 def administrator() -> Client:
     user = User.objects.create_superuser("admin", password="pw-admin-123")
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

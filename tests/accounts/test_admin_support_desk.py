@@ -17,7 +17,7 @@ from django.test import Client
 from accounts.models import AccountMapping
 from imports.models import ImportBatch
 from safety.models import ScamReport
-from tests.helpers import make_mapping, ramesh
+from tests.helpers import make_mapping, ramesh, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ STAMP = datetime(2026, 11, 29, 13, 5, tzinfo=ZoneInfo("Asia/Kolkata"))
 
 def _logged_in(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -21,7 +21,7 @@ from imports.models import ImportBatch
 from imports.reasons import file_error_message
 from imports.services.progress import progress_report
 from imports.services.status import batch_fail
-from tests.helpers import staff_user
+from tests.helpers import sign_in, staff_user
 from tests.imports.helpers import batch_upload, batch_validated, csv_bytes, runner_alive
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ DATA = csv_bytes("12345678,2640000001,Ram,North,9876543210", "1234567A,264000000
 
 def _client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -18,7 +18,7 @@ from imports import queueing, selectors, services
 from imports.models import ImportBatch, ImportRow, MappingChange
 from imports.reasons import file_error_message
 from imports.services.status import batch_fail
-from tests.helpers import staff_user
+from tests.helpers import sign_in, staff_user
 from tests.imports.helpers import batch_applied, batch_upload, batch_validated, csv_bytes, live_table, runner_alive
 
 pytestmark = pytest.mark.django_db
@@ -201,7 +201,7 @@ def test_a_purged_failed_batch_loses_its_staging_rows_and_cannot_be_run_again(
     assert "2 staging rows" in output
     assert not ImportRow.objects.filter(batch_id=batch.pk).exists()
     operator = Client()
-    operator.force_login(staff_user("operator", can_import=True))
+    sign_in(operator, staff_user("operator", can_import=True))
     page = operator.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))
     assert page.status_code == 200
     assert reverse("admin:imports_importbatch_retry", args=[batch.pk]).encode() not in page.content
@@ -241,7 +241,7 @@ def test_the_batch_page_says_the_file_was_deleted_and_the_report_link_is_gone(se
     batch = _applied_days_ago(31)
     _purge()
     operator = Client()
-    operator.force_login(staff_user("operator", can_import=True))
+    sign_in(operator, staff_user("operator", can_import=True))
     operator.cookies["django_language"] = "en"
 
     page = operator.get(reverse("admin:imports_importbatch_change", args=[batch.pk]))
@@ -270,7 +270,7 @@ def test_the_batch_page_still_counts_from_the_apply_after_a_later_rollback(setti
 
 def test_the_report_download_answers_404_when_the_file_vanished_from_storage() -> None:
     operator = Client()
-    operator.force_login(staff_user("operator", can_import=True))
+    sign_in(operator, staff_user("operator", can_import=True))
     batch = batch_validated(DATA)
     Path(batch.error_report.path).unlink()
 

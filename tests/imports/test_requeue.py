@@ -14,7 +14,7 @@ from accounts.models import AccountMapping
 from imports import queueing, services
 from imports.models import REQUEUE_AFTER, ImportBatch, ImportRow, MappingChange
 from imports.tasks import import_batch_validate_task
-from tests.helpers import staff_user
+from tests.helpers import sign_in, staff_user
 from tests.imports.helpers import batch_upload, csv_bytes, runner_alive
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ DATA = csv_bytes("12345678,2640000001,Ram Kumar,North,9876543210", "1234567A,264
 
 def _client_for(user) -> Client:  # type: ignore[no-untyped-def]
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

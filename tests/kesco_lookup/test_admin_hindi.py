@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 
-from tests.helpers import ramesh
+from tests.helpers import ramesh, sign_in
 
 ROOT = Path(settings.BASE_DIR)
 OVERRIDES = ROOT / "overrides" / "locale" / "hi" / "LC_MESSAGES"
@@ -48,7 +48,7 @@ ENGLISH_LEFT = [
 def administrator() -> Client:
     user = User.objects.create_superuser("admin", password="pw-admin-123")
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -102,7 +102,7 @@ def test_a_view_only_page_says_view_in_hindi():
     user = User.objects.create_user("priya", password="pw-priya-123", is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(codename__in=["view_accountmapping", "view_user"]))
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     mapping = ramesh()
     assert "देखने के लिए खाता मैपिंग चुनें" in _page(client, "/staff/accounts/accountmapping/")
     assert "देखने के लिए उपयोगकर्ता चुनें" in _page(client, "/staff/auth/user/")
@@ -169,6 +169,46 @@ def test_the_overrides_cover_every_string_of_djangos_admin(ours, djangos):
     assert missing == set()
 
 
+def _package_strings(*packages) -> set[str]:
+    # Their own catalogues lag behind their code (and have no English one): read the code instead.
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+
+    keywords = {**DEFAULT_KEYWORDS, "gettext_lazy": None, "ngettext_lazy": (1, 2), "pgettext_lazy": ((1, "c"), 2)}
+    found = set()
+    for package in packages:
+        root = Path(package.__file__).parent
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(root), method_map=[("**/tests/**", "ignore"), ("**.py", "python")], keywords=keywords
+        ):
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_the_overrides_cover_every_string_of_axes_and_django_otp():
+    # The sign-in's packages: the failed sign-ins page (django-axes) and django-otp's messages. After
+    # upgrading either, this names their new strings.
+    import axes
+    import django_otp
+
+    ours = {msgid for msgid, _context in _catalogue(OVERRIDES / "django.po")}
+    assert _package_strings(axes, django_otp) - ours == set()
+
+
+@pytest.mark.django_db
+def test_the_failed_sign_ins_page_speaks_plain_hindi(administrator):
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username="sunita", ip_address="203.0.113.9", user_agent="Firefox", failures_since_start=3, path_info="/staff/"
+    )
+    html = _page(administrator, "/staff/axes/accessattempt/")
+    for words in ["असफल लॉग इन", "लॉग इन की कोशिशें", "IP पता", "कोशिश का समय", "कोशिशें बाकी", "लॉग इन रुका है"]:
+        assert words in html, words
+    text = _visible_text(html)
+    for leftover in [*WRONG_HINDI, *ENGLISH_LEFT, "Attempt Remaining", "Failed Logins", "Axes", "Status"]:
+        assert leftover not in text, leftover
+
+
 @pytest.mark.parametrize("ours", ["django.po", "djangojs.po"])
 def test_the_overrides_keep_every_placeholder_of_the_original(ours):
     # Any kind: %(name)s, %s, %d, %(key)r and {name}. A dropped one breaks or garbles the page.
@@ -213,20 +253,22 @@ def test_the_password_change_pages_keep_the_language_switch(client):
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.create_user("desk", password="a-long-test-password", is_staff=True)
-    client.force_login(user)
+    sign_in(client, user)
     for url in ("/staff/password_change/", "/staff/password_change/done/"):
         html = client.get(url).content.decode()
         assert 'class="language-switch"' in html, url
 
 
 @pytest.mark.django_db
-def test_a_page_a_staff_role_may_not_open_is_refused_in_hindi_in_the_sites_layout(client):
+def test_a_page_a_staff_role_may_not_open_is_refused_in_hindi_on_an_admin_page(client):
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.create_user("desk", password="a-long-test-password", is_staff=True)
-    client.force_login(user)
+    sign_in(client, user)
 
     response = client.get("/staff/imports/importbatch/add/")
 
     assert response.status_code == 403
     assert "अनुमति नहीं है" in response.content.decode()
+    # The admin's own page (its header, a way back to its home page), not the consumer site's.
+    assert 'id="header"' in response.content.decode() and 'href="/staff/"' in response.content.decode()

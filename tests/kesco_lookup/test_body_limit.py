@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from kesco_lookup.middleware import RequestBodyLimitMiddleware
-from tests.helpers import staff_user
+from tests.helpers import sign_in, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_only_staff_who_may_import_get_the_larger_allowance_and_only_on_the_uplo
 def test_the_upload_form_refuses_a_file_over_the_import_limit_in_the_staff_language(settings) -> None:
     settings.IMPORTS_MAX_FILE_BYTES = 1 * MB
     client = Client()
-    client.force_login(staff_user("importer", can_import=True))
+    sign_in(client, staff_user("importer", can_import=True))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     big = io.BytesIO(b"old_account_number,new_account_number\n" + b"12345678,2640000001\n" * 60_000)
     big.name = "mapping.csv"

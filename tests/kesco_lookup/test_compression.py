@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import set_script_prefix
 
-from tests.helpers import page_text, ramesh
+from tests.helpers import page_text, ramesh, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_it_sends_plain_html_to_a_client_that_does_not_ask_for_gzip():
 
 def test_it_never_compresses_the_staff_admin():
     staff = Client()
-    staff.force_login(User.objects.create_superuser("admin", password="pw-admin-123"))
+    sign_in(staff, User.objects.create_superuser("admin", password="pw-admin-123"))
     for path in ("/staff/", "/staff/safety/scamreport/?q=upi"):
         response = staff.get(path, **GZIP)
         assert response.status_code == 200, path
@@ -54,7 +54,7 @@ def test_it_never_compresses_the_staff_admin():
 def test_it_never_compresses_the_staff_admin_under_a_url_prefix_either():
     # Served below a prefix (SCRIPT_NAME /kesco), the admin's paths still start /staff/ for the URLconf.
     staff = Client()
-    staff.force_login(User.objects.create_superuser("admin", password="pw-admin-123"))
+    sign_in(staff, User.objects.create_superuser("admin", password="pw-admin-123"))
     set_script_prefix("/kesco/")  # what the WSGI handler does from SCRIPT_NAME; the test client does not
     try:
         response = staff.get("/staff/", SCRIPT_NAME="/kesco", **GZIP)

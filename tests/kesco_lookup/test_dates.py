@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 
 from accounts.models import AccountMapping
-from tests.helpers import ramesh
+from tests.helpers import ramesh, sign_in
 
 MOMENT = datetime(2026, 11, 29, 13, 5, tzinfo=ZoneInfo("Asia/Kolkata"))
 
@@ -25,7 +25,7 @@ MOMENT = datetime(2026, 11, 29, 13, 5, tzinfo=ZoneInfo("Asia/Kolkata"))
 @pytest.mark.django_db
 def test_the_admin_shows_dates_day_first_with_a_24_hour_clock():
     administrator = Client()
-    administrator.force_login(User.objects.create_superuser("admin", password="pw-admin-123"))
+    sign_in(administrator, User.objects.create_superuser("admin", password="pw-admin-123"))
     mapping = ramesh()
     AccountMapping.objects.filter(pk=mapping.pk).update(updated_at=MOMENT)
     assert "29 नवंबर 2026, 13:05" in administrator.get("/staff/accounts/accountmapping/").content.decode()

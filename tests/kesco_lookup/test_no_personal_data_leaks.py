@@ -36,7 +36,7 @@ from accounts.models import AccountMapping
 from imports.models import ImportBatch
 from imports.services import apply
 from kesco_lookup.celery import app as celery_app
-from tests.helpers import staff_user
+from tests.helpers import sign_in, staff_user
 from tests.imports.helpers import csv_bytes
 
 pytestmark = pytest.mark.django_db
@@ -216,7 +216,7 @@ class _Browser:
 
 def _logged_in(user: User) -> _Browser:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return _Browser(client)
 
 

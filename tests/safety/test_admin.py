@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 
 from safety.models import OfficialContact, ScamReport
 from safety.selectors import official_registry_get
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ CHANGELIST = "/staff/safety/scamreport/"
 @pytest.fixture
 def staff_client(client):
     admin = get_user_model().objects.create_superuser("asha", "asha@example.com", "a-long-test-password")
-    client.force_login(admin)
+    sign_in(client, admin)
     return client
 
 
@@ -152,7 +153,7 @@ def _viewer(client, *perms: str):
 
     user = get_user_model().objects.create_user("viewer", password="a-long-test-password", is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(content_type__app_label="safety", codename__in=perms))
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

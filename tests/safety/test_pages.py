@@ -16,6 +16,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from safety.models import Alert, GenuineMessage, OfficialContact, ScamReport
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -541,7 +542,7 @@ def test_screenshots_are_served_to_staff_only(client, media_root):
     url = f"/staff/safety/scamreport/{report.pk}/screenshot/"
     assert client.get(url).status_code == 302  # to the staff login
     staff = get_user_model().objects.create_superuser("ravi", "ravi@example.com", "a-long-test-password")
-    client.force_login(staff)
+    sign_in(client, staff)
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from safety.models import ScamReport
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def media_root(settings, tmp_path) -> Path:
 @pytest.fixture
 def staff_client(client):
     admin = get_user_model().objects.create_superuser("asha", "asha@example.com", "a-long-test-password")
-    client.force_login(admin)
+    sign_in(client, admin)
     return client
 
 

@@ -1,0 +1,71 @@
+"""Users in the admin: whether each has set up an authenticator app, and resetting it.
+
+django-otp's own device pages are taken out: they show keys and recovery codes, which nobody but
+their owner should see, and the reset below is all an administrator needs. Of django-axes' pages only
+the failed attempts stay (deleting one unlocks its username or address); its access logs are off.
+"""
+
+from __future__ import annotations
+
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from staff import selectors, services
+
+User = get_user_model()
+
+for model in (TOTPDevice, StaticDevice, AccessLog, AccessFailureLog, AccessAttempt):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+@admin.register(AccessAttempt)
+class FailedSignInAdmin(AccessAttemptAdmin):
+    """django-axes' page of failed attempts, with a header for its status column (in Hindi too)."""
+
+    @admin.display(description=_("status"))
+    def status(self, obj: AccessAttempt) -> str:
+        return super().status(obj)
+
+
+# Needs the change permission on users, which only administrators have; Django offers an action to
+# anyone who can see the list unless it names one.
+@admin.action(
+    description=_("Reset the authenticator app (they set it up again at their next sign-in)"), permissions=["change"]
+)
+def reset_authenticator(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    reset = sum(1 for user in queryset if services.staff_devices_reset(user=user).totp_devices)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d authenticator app reset: at the next sign-in its owner sets it up again.",
+            "%(count)d authenticator apps reset: at the next sign-in their owners set them up again.",
+            reset,
+        )
+        % {"count": reset},
+    )
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    list_display = (*UserAdmin.list_display, "authenticator")
+    actions = (reset_authenticator,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return selectors.users_with_enrolment(super().get_queryset(request))
+
+    @admin.display(description=_("authenticator app"), boolean=True, ordering="has_authenticator")
+    def authenticator(self, user) -> bool:  # type: ignore[no-untyped-def]
+        return user.has_authenticator
