@@ -8,6 +8,7 @@ from __future__ import annotations
 from defusedcsv import csv as defusedcsv
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -42,6 +43,8 @@ def _demo_status(obj: OfficialContact | GenuineMessage) -> str:
 
 
 class OfficialContactAdmin(admin.ModelAdmin):
+    # A store link typed without a scheme is an https one (Django 6's default; 5.2 warns and assumes http).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = (
         "name_en",
         "name_hi",
