@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class AccountMapping(models.Model):
@@ -24,7 +25,8 @@ class AccountMapping(models.Model):
         verbose_name_plural = _("account mappings")
         ordering = ("old_account_number",)
         # Checked by the bulk importer (imports/): uploading, applying and rolling back mapping files.
-        permissions = [("import_mapping", "Can import mapping files")]
+        # gettext_noop: the name is stored in English; the admin shows it translated (staff/admin.py).
+        permissions = [("import_mapping", gettext_noop("Can import mapping files"))]
         # UniqueConstraint rather than unique=True: on PostgreSQL, unique=True on a CharField adds a
         # second "_like" index for LIKE queries that an exact lookup never uses, and every bulk
         # import would pay to maintain it (about a third of the insert time at 750,000 rows).

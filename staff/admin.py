@@ -11,11 +11,12 @@ from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -55,11 +56,47 @@ def reset_authenticator(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
     )
 
 
+# Django stores permission names in English ("Can add account mapping") and shows them so on Hindi
+# pages: the pickers label each in the page's language, from the model's translated name.
+_MODEL_PERMISSIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    action, _separator, model_name = permission.codename.partition("_")
+    model = permission.content_type.model_class()
+    if action in _MODEL_PERMISSIONS and model is not None and model._meta.model_name == model_name:
+        name = _MODEL_PERMISSIONS[action] % {"model": model._meta.verbose_name}
+    else:
+        name = gettext(permission.name)  # a custom permission, its name marked with gettext_noop
+    return f"{permission.content_type} | {name}"
+
+
+class _TranslatedPermissions:
+    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        if db_field.name in {"permissions", "user_permissions"}:
+            field.label_from_instance = permission_label
+        return field
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(_TranslatedPermissions, GroupAdmin):
+    pass
+
+
 admin.site.unregister(User)
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(_TranslatedPermissions, UserAdmin):
     list_display = (*UserAdmin.list_display, "authenticator")
     actions = (reset_authenticator,)
 
