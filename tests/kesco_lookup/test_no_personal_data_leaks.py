@@ -59,7 +59,7 @@ _SEPARATORS = re.compile(r"[\s\-./_,:;()]+")
 
 # Every logger that could carry a request, a query or a task: the project's, Django's and Celery's,
 # turned up to DEBUG for the walk (as someone chasing a problem might). django.template keeps the
-# INFO the settings pin it to: its DEBUG lines print whole page contexts (see kesco_lookup/settings.py).
+# INFO the settings pin it to: its DEBUG lines print whole page contexts (see kesco_lookup/settings/security.py).
 _LOGGERS = (
     "",
     "django",

@@ -1,0 +1,79 @@
+"""What the site accepts, and how often: rate limits, sizes of messages, pictures, numbers and uploads."""
+
+from __future__ import annotations
+
+from kesco_lookup.env import env_bool, env_int, env_list, env_str
+
+# --- Rate limits ----------------------------------------------------------------------------------
+# One named rule per purpose. Rates are django-ratelimit strings: count/period (s, m, h, d).
+RATE_LIMITS = {
+    # A consumer needs one or two tries; a family looking up a few connections a handful more.
+    "lookup_per_ip_minute": env_str("RATE_LOOKUP_PER_IP_MINUTE", "10/m"),
+    # Caps what one address can harvest in a day, even slowly, with lists of stolen old numbers.
+    "lookup_per_ip_day": env_str("RATE_LOOKUP_PER_IP_DAY", "100/d"),
+    # Failed tries on one old number, counted for every number typed (existing or not, so the limit
+    # itself reveals nothing). 5 an hour and 10 a day make guessing 10,000 mobile endings take years.
+    "lookup_failures_per_account_hour": env_str("RATE_LOOKUP_FAILURES_PER_ACCOUNT_HOUR", "5/h"),
+    "lookup_failures_per_account_day": env_str("RATE_LOOKUP_FAILURES_PER_ACCOUNT_DAY", "10/d"),
+    # Message checks reveal nothing personal, and many consumers share one carrier address, so the
+    # limits are loose; they still stop a fraudster from tuning a message against the checker by
+    # the thousand, and cap the work one address can make us do.
+    "safety_check_per_ip_minute": env_str("RATE_SAFETY_CHECK_PER_IP_MINUTE", "20/m"),
+    "safety_check_per_ip_day": env_str("RATE_SAFETY_CHECK_PER_IP_DAY", "300/d"),
+    # Decoding an image costs far more than reading text: fewer per minute. The screenshots sent with
+    # reports count here too (safety.limits.IMAGE_RULES): one allowance per address for decoding
+    # pictures, whichever page sends them, so alternating pages buys no extra decoding.
+    "safety_qr_per_ip_minute": env_str("RATE_SAFETY_QR_PER_IP_MINUTE", "6/m"),
+    "safety_qr_per_ip_day": env_str("RATE_SAFETY_QR_PER_IP_DAY", "100/d"),
+    # A victim reports one or two scams; a family or a shop on one address a few more. Beyond that
+    # it is someone flooding the staff's triage list.
+    "safety_report_per_ip_hour": env_str("RATE_SAFETY_REPORT_PER_IP_HOUR", "5/h"),
+    "safety_report_per_ip_day": env_str("RATE_SAFETY_REPORT_PER_IP_DAY", "20/d"),
+}
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
+# The client address is REMOTE_ADDR. X-Forwarded-For is read only when the connecting peer is one
+# of these proxies (comma-separated addresses or networks, e.g. "10.0.0.5,10.1.0.0/16").
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+RATELIMIT_IP_META_KEY = "kesco_lookup.limits.client_ip"
+# A cache that cannot be reached counts as "limited": the lookup closes rather than open up to
+# unlimited guessing (README, 'Rate limits').
+RATELIMIT_FAIL_OPEN = False
+
+# --- Consumer safety (safety app) -----------------------------------------------------------------
+# A forwarded SMS or WhatsApp message is a few hundred characters; 2,000 fits the longest real ones.
+SAFETY_MESSAGE_MAX_CHARS = env_int("SAFETY_MESSAGE_MAX_CHARS", 2000)
+# A phone screenshot is well under 2 MB as PNG/JPEG and under 12 megapixels; anything bigger is
+# refused before it is decoded (decompression bombs included).
+SAFETY_IMAGE_MAX_BYTES = env_int("SAFETY_IMAGE_MAX_BYTES", 2 * 1024 * 1024)
+SAFETY_IMAGE_MAX_PIXELS = env_int("SAFETY_IMAGE_MAX_PIXELS", 12_000_000)
+
+# --- Account numbers ------------------------------------------------------------------------------
+OLD_ACCOUNT_NUMBER_LENGTH = env_int("OLD_ACCOUNT_NUMBER_LENGTH", 8)
+# Odd legacy numbers exist: accept 6 to 12 digits in the old-number field.
+OLD_ACCOUNT_NUMBER_MIN_LENGTH = env_int("OLD_ACCOUNT_NUMBER_MIN_LENGTH", 6)
+OLD_ACCOUNT_NUMBER_MAX_LENGTH = env_int("OLD_ACCOUNT_NUMBER_MAX_LENGTH", 12)
+NEW_ACCOUNT_NUMBER_LENGTH = env_int("NEW_ACCOUNT_NUMBER_LENGTH", 10)
+
+# --- Imports --------------------------------------------------------------------------------------
+# PostgreSQL work_mem for the importer's set-based checks and merge only (the server default, 4 MB,
+# makes hashing 750,000 rows spill to disk). Per statement and hash, so keep it modest.
+IMPORTS_WORK_MEM = env_str("IMPORTS_WORK_MEM", "64MB")
+# Uploaded mapping files and their error reports hold full names and mobiles. Once a batch has
+# ended (applied, failed, rolled back) they are needed only to look back at a mistake, so
+# `manage.py imports_purge_files` deletes them this many days later (the counts, the SHA-256 and
+# the rollback history stay). At least 1: a 0 would delete a failed batch's file before anyone
+# could run it again.
+IMPORTS_FILE_RETENTION_DAYS = env_int("IMPORTS_FILE_RETENTION_DAYS", 30, minimum=1)
+
+# --- Request bodies and uploads -------------------------------------------------------------------
+# Uploads larger than this go to a temporary file, not memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Request bodies larger than this are refused (413) from their Content-Length, before Django reads a
+# byte: Django would otherwise stream any upload to a temporary file, however large. The largest
+# thing a consumer sends is a 2 MB screenshot; 3 MB leaves room for the form around it. The front
+# proxy should cap bodies too (client_max_body_size), this is the backstop.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 3 * 1024 * 1024, minimum=64 * 1024)
+# Mapping files, uploaded by staff with the import permission only. A 750,000-row CSV is about 55 MB,
+# twice that as Excel's UTF-16 "Unicode text".
+IMPORTS_MAX_FILE_BYTES = env_int("IMPORTS_MAX_FILE_BYTES", 200 * 1024 * 1024, minimum=1024 * 1024)
