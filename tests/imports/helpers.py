@@ -13,6 +13,7 @@ from django.db import connection
 from accounts.models import AccountMapping
 from imports import locks, services
 from imports.models import ImportBatch
+from tests.helpers import make_mapping
 
 HEADER = "old_account_number,new_account_number,consumer_name,division,mobile"
 
@@ -55,13 +56,8 @@ def batch_applied(data: bytes, *, name: str = "mapping.csv") -> ImportBatch:
 def mapping_existing(
     old: str, new: str, *, name: str = "", division: str = "", mobile_last4: str = ""
 ) -> AccountMapping:
-    return AccountMapping.objects.create(
-        old_account_number=old,
-        new_account_number=new,
-        consumer_name=name,
-        division=division,
-        mobile_last4=mobile_last4,
-    )
+    """A mapping already live before the import, blank where the test does not say."""
+    return make_mapping(old, new, name=name, division=division, mobile_last4=mobile_last4)
 
 
 def live_table() -> list[tuple]:
