@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "accounts",
     "safety",
     "imports",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known: the audit trail's signal handlers read who and from where from it.
+    "audit.middleware.AuditRequestMiddleware",
     "kesco_lookup.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -201,6 +204,12 @@ IMPORTS_WORK_MEM = env_str("IMPORTS_WORK_MEM", "64MB")
 # the rollback history stay). At least 1: a 0 would delete a failed batch's file before anyone
 # could run it again.
 IMPORTS_FILE_RETENTION_DAYS = env_int("IMPORTS_FILE_RETENTION_DAYS", 30, minimum=1)
+
+# --- Audit trail ----------------------------------------------------------------------------------
+# How long the staff side's audit entries are kept (audit.services.audit_entries_purge deletes older
+# ones). CERT-In's directions ask for 180 days of logs, so less is refused; the database itself
+# refuses to delete an entry younger than 180 days (audit/migrations/0002_append_only.py).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365, minimum=180)
 
 # --- Celery ---------------------------------------------------------------------------------------
 # CELERY_BROKER_URL switches on a real worker. Without it tasks run in-process (eager), so the
