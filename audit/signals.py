@@ -146,6 +146,8 @@ def _sign_in_failed(sender: object, credentials: dict, request: object = None, *
 
 
 def _sign_out(sender: object, request: object, user: object, **kwargs: object) -> None:
+    if user is None:  # signing out a session nobody was signed in to
+        return
     audit_record(action=Action.SIGN_OUT, request=request, user=user)
 
 

@@ -121,6 +121,16 @@ def test_deleting_a_registry_entry_is_recorded_once(asha_client):
     assert (entry.target, entry.detail) == (f"safety.OfficialContact #{contact.pk}", {"change": "deleted"})
 
 
+def test_deleting_a_payment_channel_is_recorded_once_under_its_own_name(asha_client):
+    channel = OfficialContact.objects.create(
+        kind="upi", name_hi="यूपीआई", name_en="UPI", value="kesco@upi", is_payment_channel=True
+    )
+    response = asha_client.post(f"/staff/safety/paymentchannel/{channel.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    [entry] = _entries("registry_changed")
+    assert entry.target == f"safety.PaymentChannel #{channel.pk}"
+
+
 def test_deleting_alerts_in_bulk_records_each_one(asha_client):
     # The admin writes a bulk deletion's LogEntries with bulk_create, which sends no post_save.
     alerts = [_alert("one"), _alert("two")]

@@ -59,3 +59,8 @@ def test_the_address_behind_a_trusted_proxy_is_the_one_it_forwards(asha, setting
     client = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="192.0.2.44")
     client.post(LOGIN, {"username": "asha", "password": PASSWORD})
     assert _only_entry().address == "192.0.2.44"
+
+
+def test_signing_out_when_nobody_is_signed_in_records_nothing(db):
+    Client().post("/staff/logout/")
+    assert not AuditEntry.objects.exists()
