@@ -25,6 +25,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.models import AccountMapping
 from accounts.normalise import normalise_old_account_number
+from audit.models import AuditEntry
+from audit.services import audit_record, audit_target
 from imports.models import ImportBatch
 
 
@@ -93,6 +95,18 @@ class AccountMappingAdmin(admin.ModelAdmin):
             "applied": date_format(localtime(batch.applied_at or batch.rows_stamp), "DATETIME_FORMAT"),
         }
 
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:  # every look at a consumer's mapping
+            audit_record(
+                action=AuditEntry.Action.MAPPING_VIEWED,
+                request=request,
+                target=audit_target(self.model, int(object_id)),
+            )
+        return response
+
     def get_urls(self) -> list:
         return [
             path("find/", self.admin_site.admin_view(self.find_view), name="accounts_accountmapping_find"),
@@ -110,6 +124,8 @@ class AccountMappingAdmin(admin.ModelAdmin):
                 AccountMapping.objects.filter(old_account_number=number).first()
                 or AccountMapping.objects.filter(new_account_number=number).first()
             )
+            found = AuditEntry.Action.MAPPING_FOUND if mapping else AuditEntry.Action.MAPPING_NOT_FOUND
+            audit_record(action=found, request=request, target=audit_target(self.model, mapping.pk) if mapping else "")
             if mapping:
                 # The mapping's own page: read-only for staff with the view permission only.
                 return HttpResponseRedirect(reverse("admin:accounts_accountmapping_change", args=[mapping.pk]))

@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("safety.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("limited/", limited_notice, name="limited_notice"),
+    # Before the admin's own routes, which would otherwise answer /staff/audit/ (audit/urls.py).
+    path("staff/audit/", include("audit.urls")),
     path("staff/", admin.site.urls),
 ]
 

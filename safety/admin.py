@@ -19,6 +19,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit.models import AuditEntry
+from audit.services import audit_record, audit_target
 from kesco_lookup.excel import excel_safe
 from safety.models import Alert, GenuineMessage, OfficialContact, PaymentChannel, SafetyRule, ScamReport
 from safety.selectors import scam_reports_by_suspect
@@ -28,7 +30,15 @@ from safety.services import scam_reports_status_set
 # Actions write: Django offers an action to anyone who can see the list unless it names a permission.
 @admin.action(description=_("Mark as verified by me today"), permissions=["change"])
 def mark_verified(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    verified = list(queryset.values_list("pk", flat=True))
     updated = queryset.update(is_demo=False, verified_on=timezone.localdate(), verified_by=request.user)
+    for pk in verified:  # an UPDATE writes no admin LogEntry: the trail is told directly
+        audit_record(
+            action=AuditEntry.Action.REGISTRY_CHANGED,
+            request=request,
+            target=audit_target(queryset.model, pk),
+            detail={"change": "verified"},
+        )
     modeladmin.message_user(
         request,
         ngettext("%(count)d entry marked as verified.", "%(count)d entries marked as verified.", updated)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "safety",
     "imports",
+    "audit",
     # Last: its admin replaces the user admin and takes out pages the apps above registered.
     "staff",
 ]
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known: the audit trail's signal handlers read who and from where from it.
+    "audit.middleware.AuditRequestMiddleware",
     # request.user.is_verified(): signed in with a code as well as the password.
     "django_otp.middleware.OTPMiddleware",
     "kesco_lookup.middleware.RequestBodyLimitMiddleware",

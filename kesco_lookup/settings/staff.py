@@ -1,4 +1,4 @@
-"""Staff sign-in (staff app; docs/admin.md)."""
+"""The staff side: sign-in (staff app; docs/admin.md) and the audit trail's retention."""
 
 from __future__ import annotations
 
@@ -51,3 +51,9 @@ OTP_TOTP_ISSUER = "KESCO staff"  # the name authenticator apps show
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # nobody but their owner sees a key or recovery code
+
+# --- Audit trail ----------------------------------------------------------------------------------
+# How long the staff side's audit entries are kept (audit.services.audit_entries_purge deletes older
+# ones). CERT-In's directions ask for 180 days of logs, so less is refused; the database itself
+# refuses to delete an entry younger than 180 days (audit/migrations/0002_append_only.py).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365, minimum=180)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE = ("accounts", "imports", "safety", "kesco_lookup", "bench")
+CODE = ("accounts", "imports", "safety", "audit", "kesco_lookup", "bench")
 MAX_LINES = 400
 
 

@@ -17,7 +17,7 @@ CATALOGUES = sorted(path for path in ROOT.glob("**/locale/hi/LC_MESSAGES/django.
 
 def test_there_is_a_hindi_catalogue_for_the_project_and_each_app():
     found = {path.relative_to(ROOT).parts[0] for path in CATALOGUES}
-    assert {"locale", "accounts", "safety", "imports", "staff"} <= found
+    assert {"locale", "accounts", "safety", "imports", "staff", "audit"} <= found
 
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
