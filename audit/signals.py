@@ -167,9 +167,18 @@ def _device_saved(sender: type[models.Model], instance: models.Model, created: b
         )
 
 
-def _device_deleted(sender: type[models.Model], instance: models.Model, **kwargs: object) -> None:
+def _device_deleted(
+    sender: type[models.Model], instance: models.Model, origin: object = None, **kwargs: object
+) -> None:
+    request = current_request()
+    actor = getattr(request, "user", None)
+    # A device goes with its user: someone deleting their own user keeps their name, not a key to a
+    # row about to go (as in _deletion_record).
+    deleting_self = isinstance(origin, get_user_model()) and actor is not None and origin.pk == actor.pk
     audit_record(
         action=Action.DEVICE_RESET,
+        request=request,
+        **({"user": None, "username": actor.get_username()} if deleting_self else {}),
         target=audit_target(sender, instance.pk),
         detail={"for_user": instance.user_id},
     )

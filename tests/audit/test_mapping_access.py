@@ -6,6 +6,7 @@ import pytest
 from django.db.models import QuerySet
 
 from audit.models import AuditEntry
+from tests.audit.helpers import recorded_besides_signing_in
 from tests.helpers import ramesh
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +17,7 @@ PERSONAL = ("12345678", "9912345678", "Ramesh", "Kumar", "4321", "Kidwai")
 
 
 def _recorded() -> QuerySet[AuditEntry]:
-    # Leaving out the sign-in that signing the test's staff in records.
-    return AuditEntry.objects.exclude(action="sign_in").order_by("pk")
+    return recorded_besides_signing_in()
 
 
 def _everything_recorded() -> str:

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from audit.models import AuditEntry
+from tests.audit.helpers import recorded_besides_signing_in
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ PASSWORD = "a-long-test-password"
 
 
 def _only_entry(*, besides_signing_in: bool = False) -> AuditEntry:
-    entries = list(AuditEntry.objects.exclude(action="sign_in") if besides_signing_in else AuditEntry.objects.all())
+    entries = list(recorded_besides_signing_in() if besides_signing_in else AuditEntry.objects.all())
     assert len(entries) == 1, entries
     return entries[0]
 
