@@ -6,6 +6,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.test import Client
 
 from accounts.models import AccountMapping
 
@@ -57,3 +58,9 @@ def staff_user(username: str, *, can_import: bool) -> User:
     if can_import:
         user.user_permissions.add(Permission.objects.get(codename="import_mapping", content_type__app_label="accounts"))
     return user
+
+
+def staff_login(client: Client, user: User) -> Client:
+    """Log a staff member in to the admin, the one way new tests do (sign-in rules may add steps here)."""
+    client.force_login(user)
+    return client
