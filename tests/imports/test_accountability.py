@@ -144,6 +144,9 @@ def test_every_import_action_by_a_person_is_in_the_admins_log(django_capture_on_
     assert _log(failed) == [(CHANGE, "asha", "Retried / फिर से चलाया गया")]
     assert _log(stuck) == [(CHANGE, "asha", "Queued again / फिर से कतार में डाला गया")]
     assert LogEntry.objects.filter(object_id=str(batch.pk)).first().object_repr == str(batch)
+    history = asha.get(reverse("admin:imports_importbatch_history", args=[batch.pk])).content.decode()
+    assert "Apply confirmed / लागू करने की पुष्टि की गई" in history
+    assert "No fields changed" not in history
 
 
 @pytest.mark.django_db
