@@ -8,7 +8,9 @@ import openpyxl
 import pytest
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -72,8 +74,11 @@ def test_it_counts_in_indian_digit_groups_in_both_languages() -> None:
 def test_the_apply_page_says_what_will_go_live_and_changes_nothing(language, summary, headers) -> None:
     batch = _one_changed_and_new(1991)
     before = live_table()
+    operator = _operator(language)
 
-    page = _operator(language).get(_apply_url(batch))
+    with CaptureQueriesContext(connection) as captured:
+        page = operator.get(_apply_url(batch))
+        operator.get(reverse("admin:imports_importbatch_changes_xlsx", args=[batch.pk]))
 
     assert page.status_code == 200
     content = page.content.decode()
@@ -85,6 +90,8 @@ def test_the_apply_page_says_what_will_go_live_and_changes_nothing(language, sum
     assert change.after == ("2611110001", FORMULA_NAME, "North", "3210")
     assert [changes for _now, _after, changes in change.columns] == [False, True, False, True]
     assert 'name="confirmed" value="1"' in content
+    statements = {query["sql"].lstrip().split(None, 1)[0].upper() for query in captured}
+    assert not {"UPDATE", "INSERT", "DELETE"} & statements
     assert live_table() == before
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.VALIDATED
     assert not LogEntry.objects.exists()
@@ -168,14 +175,18 @@ def test_the_rollback_page_says_what_will_be_removed_and_restored_and_changes_no
     batch = _one_changed_and_new(1991)
     services.import_batch_apply(batch_id=batch.pk)
     before = live_table()
+    operator = _operator(language)
 
-    page = _operator(language).get(_rollback_url(batch))
+    with CaptureQueriesContext(connection) as captured:
+        page = operator.get(_rollback_url(batch))
 
     assert page.status_code == 200
     assert summary in page.content.decode()
     [change] = page.context["page_obj"].object_list
     assert change.current == ("2611110001", FORMULA_NAME, "North", "3210")
     assert change.after == ("2611110001", "Ravi Verma", "North", "1111")
+    statements = {query["sql"].lstrip().split(None, 1)[0].upper() for query in captured}
+    assert not {"UPDATE", "INSERT", "DELETE"} & statements
     assert live_table() == before
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.APPLIED
     assert not LogEntry.objects.exists()
