@@ -8,15 +8,20 @@ the admin's log (LogEntry), which its recent actions and a batch's history show.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import IO
 
-from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,18 +29,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from imports import queueing, selectors, services
+from imports.forms import UploadForm
 from imports.models import REQUEUE_AFTER_MINUTES, ImportBatch
 from imports.reasons import bilingual, file_error_message
 
 PERMISSION = "accounts.import_mapping"
-_ACCEPTED_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx"}
 # Changed mappings listed a page at a time on a confirmation page; all of them in its download.
 CHANGES_PER_PAGE = 50
 Status = ImportBatch.Status
 
-# What the admin's log says of each import action by a person, as "English / हिन्दी": one fixed text
-# per action whatever language its author used, readable by either reader (Django shows a plain-text
-# change message as it is; a JSON one with a key of ours would read "No fields changed.").
+# The status a batch needs for each confirmation page, and the refusal (the service's) without it.
+_CONFIRMS = {
+    "apply": (Status.VALIDATED, gettext_lazy("Only a validated batch can be applied.")),
+    "rollback": (Status.APPLIED, gettext_lazy("Only an applied batch can be rolled back.")),
+}
+
+# The admin log's message for each import action by a person: one fixed "English / हिन्दी" text, read
+# as it is by Django (a JSON message with a key of ours would read "No fields changed.").
 LOG_MESSAGES = {
     "uploaded": gettext_lazy("Uploaded"),
     "applied": gettext_lazy("Apply confirmed"),
@@ -43,33 +53,6 @@ LOG_MESSAGES = {
     "retried": gettext_lazy("Retried"),
     "requeued": gettext_lazy("Queued again"),
 }
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Mapping file"),
-        help_text=gettext_lazy("CSV (comma, semicolon or tab separated) or XLSX; the first visible sheet is read."),
-    )
-    apply_when_valid = forms.BooleanField(
-        label=gettext_lazy("Apply when valid"),
-        required=False,
-        help_text=gettext_lazy("Apply as soon as the check finishes, without waiting for a second click."),
-    )
-
-    def clean_file(self):  # type: ignore[no-untyped-def]
-        uploaded = self.cleaned_data["file"]
-        if Path(uploaded.name).suffix.lower() not in _ACCEPTED_SUFFIXES:
-            raise forms.ValidationError(_("Only CSV and XLSX files can be imported."), code="unsupported_type")
-        if uploaded.size > settings.IMPORTS_MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                _(
-                    "This file is larger than %(megabytes)s MB. Split it into smaller files (each with the "
-                    "header row) and import them one after the other."
-                ),
-                code="too_large",
-                params={"megabytes": settings.IMPORTS_MAX_FILE_BYTES // (1024 * 1024)},
-            )
-        return uploaded
 
 
 def _require_permission(request: HttpRequest) -> None:
@@ -152,6 +135,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             ("report", self.report_view),
             ("report-xlsx", self.report_xlsx_view),
             ("changes-xlsx", self.changes_xlsx_view),
+            ("changes-csv", self.changes_csv_view),
             ("progress", self.progress_view),
         ]
         return [
@@ -298,21 +282,12 @@ class ImportBatchAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.path)
         if request.method != "GET":
             return HttpResponse(status=405)
-        if action == "apply":
-            if batch.status != Status.VALIDATED:
-                messages.error(request, _("Only a validated batch can be applied."))
-                return self._back(batch_id)
-            counts = selectors.batch_apply_counts(batch=batch)
-            summary = selectors.apply_summary(counts)
-            changes = selectors.batch_changes_to_apply(batch=batch, count=counts.changed)
-            title = _("Apply batch #%(id)s?") % {"id": batch.pk}
-        else:
-            if batch.status != Status.APPLIED:
-                messages.error(request, _("Only an applied batch can be rolled back."))
-                return self._back(batch_id)
-            changes = selectors.batch_changes_to_roll_back(batch=batch)
-            summary = selectors.rollback_summary(removed=batch.count_new, restored=changes.count())
-            title = _("Roll back batch #%(id)s?") % {"id": batch.pk}
+        status, refusal = _CONFIRMS[action]
+        if batch.status != status:
+            messages.error(request, str(refusal))
+            return self._back(batch_id)
+        summary, changes = selectors.batch_confirmation(batch=batch)
+        title = (_("Apply batch #%(id)s?") if action == "apply" else _("Roll back batch #%(id)s?")) % {"id": batch.pk}
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -327,15 +302,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def changes_xlsx_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
         """Every mapping the confirmation page lists, as a workbook: for an apply, or for a rollback."""
-        _require_permission(request)
-        batch = get_object_or_404(ImportBatch, pk=batch_id)
-        if batch.status == Status.VALIDATED:
-            counts = selectors.batch_apply_counts(batch=batch)
-            changes, after = selectors.batch_changes_to_apply(batch=batch, count=counts.changed), "apply"
-        elif batch.status == Status.APPLIED:
-            changes, after = selectors.batch_changes_to_roll_back(batch=batch), "rollback"
-        else:
-            raise Http404
+        batch, changes, after = self._changes_to_confirm(request, batch_id)
         workbook = services.changed_mappings_xlsx(changes=changes, sheet_title=f"batch {batch.pk}", after=after)
         return FileResponse(
             workbook,
@@ -343,6 +310,25 @@ class ImportBatchAdmin(admin.ModelAdmin):
             filename=f"batch-{batch.pk}-changed-mappings-{after}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+
+    def changes_csv_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
+        """The same list as a CSV, streamed while it is read: quick however many mappings changed."""
+        batch, changes, after = self._changes_to_confirm(request, batch_id)
+        response = StreamingHttpResponse(
+            services.changed_mappings_csv(changes=changes, after=after), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-changed-mappings-{after}.csv"'
+        return response
+
+    @staticmethod
+    def _changes_to_confirm(request: HttpRequest, batch_id: int) -> tuple[ImportBatch, selectors.ChangedMappings, str]:
+        """The batch, the mappings its apply or rollback would change, and which of the two; 404 for neither."""
+        _require_permission(request)
+        batch = get_object_or_404(ImportBatch, pk=batch_id)
+        action = next((action for action, (status, _refusal) in _CONFIRMS.items() if batch.status == status), None)
+        if action is None:
+            raise Http404
+        return batch, selectors.batch_confirmation(batch=batch)[1], action
 
     def report_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
         return _report_download(

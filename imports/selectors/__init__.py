@@ -31,6 +31,7 @@ from imports.selectors.changes import (
     batch_apply_counts,
     batch_changes_to_apply,
     batch_changes_to_roll_back,
+    batch_confirmation,
     grouped,
     rollback_summary,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "batch_apply_counts",
     "batch_changes_to_apply",
     "batch_changes_to_roll_back",
+    "batch_confirmation",
     "grouped",
     "rollback_summary",
 ]

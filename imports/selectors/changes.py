@@ -168,6 +168,16 @@ def batch_changes_to_roll_back(*, batch: ImportBatch) -> ChangedMappings:
     return ChangedMappings(change_statements().rollback_changes, batch.pk, count)
 
 
+def batch_confirmation(*, batch: ImportBatch) -> tuple[str, ChangedMappings]:
+    """What confirming a validated batch's apply, or an applied batch's rollback, would do: the sentence,
+    and the mappings it would change."""
+    if batch.status == ImportBatch.Status.VALIDATED:
+        counts = batch_apply_counts(batch=batch)
+        return apply_summary(counts), batch_changes_to_apply(batch=batch, count=counts.changed)
+    changes = batch_changes_to_roll_back(batch=batch)
+    return rollback_summary(removed=batch.count_new, restored=changes.count()), changes
+
+
 def grouped(number: int) -> str:
     """A count as the page's language writes it, in Indian digit groups: 7,50,000 (see kesco_lookup/formats)."""
     return number_format(number, force_grouping=True)

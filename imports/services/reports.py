@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
@@ -13,14 +12,13 @@ import openpyxl
 from django.conf import settings
 from django.core.files import File
 from django.db.models import Q
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from imports.models import ImportBatch
 from imports.reasons import ROW_REASONS, ROW_WARNINGS, bilingual, in_english_and_hindi
-from imports.selectors import ChangedMapping, rows_with_short_old_numbers, staging_rows_with_lengths
+from imports.selectors import rows_with_short_old_numbers, staging_rows_with_lengths
 from kesco_lookup.excel import excel_safe, report_text
 
 
@@ -117,48 +115,6 @@ def import_batch_report_xlsx(*, batch: ImportBatch) -> IO[bytes]:
                 cell.data_type = "s"  # text, even "=..." (openpyxl would otherwise write a formula)
                 cells.append(cell)
             sheet.append(cells)
-    output = tempfile.TemporaryFile()  # noqa: SIM115 (handed over open; the response closes it)
-    workbook.save(output)
-    output.seek(0)
-    return output
-
-
-def changed_mappings_xlsx(*, changes: Iterable[ChangedMapping], sheet_title: str, after: str) -> IO[bytes]:
-    """The mappings an apply or a rollback (``after``) will change, now and afterwards, as an XLSX workbook.
-
-    In the reader's language. Every cell is text, a would-be formula (a name typed "=...") keeps the
-    apostrophe that neutralises it, and rows are streamed into a temporary file (write-only mode), so
-    memory stays flat however many mappings changed. Returns it open at its start.
-    """
-    stage = _("in the file") if after == "apply" else _("restored")
-    fields = [_("new account number"), _("consumer name"), _("division"), _("mobile (last 4 digits)")]
-    header = [_("old account number")]
-    for field in fields:
-        header += [
-            _("%(field)s: %(stage)s") % {"field": field, "stage": stage_label} for stage_label in (_("now"), stage)
-        ]
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title)
-
-    def text_cells(values: Iterable[str]) -> list[WriteOnlyCell]:
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", report_text(excel_safe(value))))
-            cell.data_type = "s"  # text, even "=..." (openpyxl would otherwise write a formula)
-            cells.append(cell)
-        return cells
-
-    sheet.append(text_cells(header))
-    for change in changes:
-        current = change.current or ("", "", "", "")
-        sheet.append(
-            text_cells(
-                [
-                    change.old_account_number,
-                    *(value for pair in zip(current, change.after, strict=True) for value in pair),
-                ]
-            )
-        )
     output = tempfile.TemporaryFile()  # noqa: SIM115 (handed over open; the response closes it)
     workbook.save(output)
     output.seek(0)

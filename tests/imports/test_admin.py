@@ -58,6 +58,7 @@ def test_staff_without_the_import_permission_can_do_nothing(client: Client) -> N
         clerk.get(reverse("admin:imports_importbatch_apply", args=[batch.pk])),
         clerk.post(reverse("admin:imports_importbatch_apply", args=[batch.pk]), {"confirmed": "1"}),
         clerk.get(reverse("admin:imports_importbatch_changes_xlsx", args=[batch.pk])),
+        clerk.get(reverse("admin:imports_importbatch_changes_csv", args=[batch.pk])),
     ]
 
     assert [response.status_code for response in responses] == [403] * len(responses)

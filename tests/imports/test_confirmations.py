@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import openpyxl
@@ -286,6 +287,25 @@ def test_the_download_holds_every_changed_mapping_and_is_safe_in_excel() -> None
     assert {cell.data_type for cell in cells} <= {"s", "inlineStr"}
 
 
+def test_the_csv_download_holds_every_changed_mapping_with_formulas_and_numbers_kept_as_text() -> None:
+    operator = _operator("hi")
+    batch = _many_changed(120)
+    mapping_existing("00123456", "0026400001", name="Ravi Verma")
+    with_formula = batch_validated(csv_bytes(f"00123456,0026400001,{FORMULA_CELL},,"))
+
+    response = operator.get(reverse("admin:imports_importbatch_changes_csv", args=[batch.pk]))
+    formula = operator.get(reverse("admin:imports_importbatch_changes_csv", args=[with_formula.pk]))
+
+    assert response["Content-Disposition"] == f'attachment; filename="batch-{batch.pk}-changed-mappings-apply.csv"'
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")  # Excel then reads UTF-8, and shows the Hindi headers
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0][:3] == ["पुरानी खाता संख्या", "नई खाता संख्या: अभी", "नई खाता संख्या: फ़ाइल में"]
+    assert [row[0] for row in rows[1:]] == [f"'{40000000 + index}" for index in range(120)]
+    [_header, row] = list(csv.reader(io.StringIO(b"".join(formula.streaming_content).decode("utf-8-sig"))))
+    assert row[:5] == ["'00123456", "'0026400001", "'0026400001", "Ravi Verma", "'" + FORMULA_NAME]
+
+
 def test_the_rollback_download_lists_the_values_a_rollback_restores() -> None:
     operator = _operator()
     batch = _many_changed(3)
@@ -304,9 +324,11 @@ def test_there_is_no_download_for_a_batch_with_nothing_to_confirm() -> None:
     services.import_batch_apply(batch_id=batch.pk)
     services.import_batch_rollback(batch_id=batch.pk, user=None)
 
-    response = operator.get(reverse("admin:imports_importbatch_changes_xlsx", args=[batch.pk]))
+    responses = [
+        operator.get(reverse(f"admin:imports_importbatch_changes_{kind}", args=[batch.pk])) for kind in ("xlsx", "csv")
+    ]
 
-    assert response.status_code == 404
+    assert [response.status_code for response in responses] == [404, 404]
 
 
 def test_the_batch_page_buttons_lead_to_the_confirmation_pages_by_get() -> None:

@@ -325,6 +325,7 @@ def _admin_imports(operator: _Browser, support: _Browser, on_commit: Callable) -
     assert not leaks_in(progress.content.decode())
     operator.get(reverse("admin:imports_importbatch_apply", args=[batch.pk]))  # the confirmation page
     operator.get(reverse("admin:imports_importbatch_changes_xlsx", args=[batch.pk]))
+    operator.get(reverse("admin:imports_importbatch_changes_csv", args=[batch.pk]))
     with on_commit(execute=True):
         applied = operator.post(reverse("admin:imports_importbatch_apply", args=[batch.pk]), {"confirmed": "1"})
     operator.get(applied["Location"])
