@@ -12,6 +12,7 @@ from imports.services.actions import (
     import_batches_fail_abandoned,
 )
 from imports.services.apply import import_batch_apply, import_batch_end_unapplied
+from imports.services.change_lists import changed_mappings_csv, changed_mappings_xlsx
 from imports.services.progress import ProgressCallback
 from imports.services.purge import FilesPurgeResult, import_batch_files_delete, import_files_purge
 from imports.services.reports import import_batch_report_xlsx
@@ -24,6 +25,8 @@ __all__ = [
     "FilesPurgeResult",
     "ImportActionRefused",
     "ProgressCallback",
+    "changed_mappings_csv",
+    "changed_mappings_xlsx",
     "import_batch_apply",
     "import_batch_apply_request",
     "import_batch_create",

@@ -40,6 +40,8 @@ def import_batch_create(
         sha256=sha256,
         duplicate_of=ImportBatch.objects.filter(sha256=sha256).order_by("-created_at").first(),
         uploaded_by=user if user is not None and user.is_authenticated else None,
+        # Ticking "Apply when valid" is the uploader's decision to apply: the batch names them as its applier.
+        applied_by=user if apply_when_valid and user is not None and user.is_authenticated else None,
         command_user=command_user[:150],
         apply_when_valid=apply_when_valid,
         queued_at=timezone.now() if queued else None,

@@ -55,6 +55,10 @@ def test_staff_without_the_import_permission_can_do_nothing(client: Client) -> N
         clerk.get(reverse("admin:imports_importbatch_report", args=[batch.pk])),
         clerk.get(reverse("admin:imports_importbatch_report_xlsx", args=[batch.pk])),
         clerk.post(reverse("admin:imports_importbatch_apply", args=[batch.pk])),
+        clerk.get(reverse("admin:imports_importbatch_apply", args=[batch.pk])),
+        clerk.post(reverse("admin:imports_importbatch_apply", args=[batch.pk]), {"confirmed": "1"}),
+        clerk.get(reverse("admin:imports_importbatch_changes_xlsx", args=[batch.pk])),
+        clerk.get(reverse("admin:imports_importbatch_changes_csv", args=[batch.pk])),
     ]
 
     assert [response.status_code for response in responses] == [403] * len(responses)
@@ -104,8 +108,11 @@ def test_an_operator_uploads_sees_the_preview_and_applies(django_capture_on_comm
     assert [code for code, _text, _count in page.context["refusals"]] == ["invalid_old"]
     assert reverse("admin:imports_importbatch_apply", args=[batch.pk]).encode() in page.content
 
+    # Apply asks first: the batch page's button leads to a confirmation page, whose button applies.
+    confirmation = operator.get(reverse("admin:imports_importbatch_apply", args=[batch.pk]))
+    assert confirmation.status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        operator.post(reverse("admin:imports_importbatch_apply", args=[batch.pk]))
+        operator.post(reverse("admin:imports_importbatch_apply", args=[batch.pk]), {"confirmed": "1"})
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.APPLIED
     assert AccountMapping.objects.filter(old_account_number="12345678", new_account_number="2640000001").exists()
@@ -227,7 +234,8 @@ def test_rolling_back_from_the_admin_restores_the_table() -> None:
     batch = batch_validated(DATA)
     services.import_batch_apply(batch_id=batch.pk)
 
-    response = operator.post(reverse("admin:imports_importbatch_rollback", args=[batch.pk]))
+    # Through its confirmation page's button, which sends confirmed=1.
+    response = operator.post(reverse("admin:imports_importbatch_rollback", args=[batch.pk]), {"confirmed": "1"})
 
     assert response.status_code == 302
     batch.refresh_from_db()

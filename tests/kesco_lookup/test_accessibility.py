@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import AccountMapping
 from safety.demo import load_safety_demo
 from tests.helpers import authenticator_for, ramesh, sign_in, totp_code
-from tests.imports.helpers import batch_validated, csv_bytes
+from tests.imports.helpers import batch_applied, batch_validated, csv_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -238,6 +238,11 @@ def test_no_admin_page_an_import_operator_uses_has_a_serious_accessibility_probl
     audit("upload: no file chosen")
     page.goto(url + f"/staff/imports/importbatch/{batch.pk}/change/")
     audit("batch preview")
+    page.goto(url + f"/staff/imports/importbatch/{batch.pk}/apply/")
+    audit("apply: the confirmation page")
+    applied = batch_applied(csv_bytes("22345678,2640000022,Sita,South,"), name="applied.csv")
+    page.goto(url + f"/staff/imports/importbatch/{applied.pk}/rollback/")
+    audit("roll back: the confirmation page")
     page.goto(url + "/staff/accounts/accountmapping/find/")
     audit("find a mapping")
     page.locator("#id_account_number").fill("55555555")

@@ -323,8 +323,11 @@ def _admin_imports(operator: _Browser, support: _Browser, on_commit: Callable) -
     assert report["Content-Disposition"] == f'attachment; filename="batch-{batch.pk}-refused-rows.csv"'
     progress = operator.get(reverse("admin:imports_importbatch_progress", args=[batch.pk]))
     assert not leaks_in(progress.content.decode())
+    operator.get(reverse("admin:imports_importbatch_apply", args=[batch.pk]))  # the confirmation page
+    operator.get(reverse("admin:imports_importbatch_changes_xlsx", args=[batch.pk]))
+    operator.get(reverse("admin:imports_importbatch_changes_csv", args=[batch.pk]))
     with on_commit(execute=True):
-        applied = operator.post(reverse("admin:imports_importbatch_apply", args=[batch.pk]))
+        applied = operator.post(reverse("admin:imports_importbatch_apply", args=[batch.pk]), {"confirmed": "1"})
     operator.get(applied["Location"])
     assert AccountMapping.objects.get(old_account_number=OLD).new_account_number == NEW
 
@@ -346,7 +349,7 @@ def _admin_failures(operator: _Browser, monkeypatch: pytest.MonkeyPatch, on_comm
     batch = ImportBatch.objects.latest("pk")
     with monkeypatch.context() as patched, on_commit(execute=True):
         patched.setattr(apply, "apply_in_transaction", apply_crash)
-        operator.post(reverse("admin:imports_importbatch_apply", args=[batch.pk]))
+        operator.post(reverse("admin:imports_importbatch_apply", args=[batch.pk]), {"confirmed": "1"})
     assert ImportBatch.objects.get(pk=batch.pk).failure_code == "internal"
     with on_commit(execute=True):
         retried = operator.post(reverse("admin:imports_importbatch_retry", args=[batch.pk]))
@@ -389,7 +392,8 @@ def test_no_flow_puts_a_consumers_number_name_or_mobile_in_logs_urls_or_task_arg
     consumer.get("/")
     _lookups(consumer)
     _safety_pages(consumer)
-    rolled_back = operator.post(reverse("admin:imports_importbatch_rollback", args=[batch.pk]))
+    operator.get(reverse("admin:imports_importbatch_rollback", args=[batch.pk]))  # the confirmation page
+    rolled_back = operator.post(reverse("admin:imports_importbatch_rollback", args=[batch.pk]), {"confirmed": "1"})
     operator.get(rolled_back["Location"])
     assert not AccountMapping.objects.filter(old_account_number=OLD).exists()
     _command_imports(tmp_path)

@@ -1,10 +1,14 @@
-"""Reads for the import pages and the pipeline: a batch's live progress, its staged rows, what staff read."""
+"""Reads for the import pages and the pipeline: a batch's live progress, its staged rows, what staff read.
+
+What an apply or a rollback will change, for the pages that ask staff to confirm it, is in changes.py.
+"""
 
 from __future__ import annotations
 
 import copy
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,6 +23,32 @@ from imports.locks import runner_lock_held
 from imports.models import ImportBatch, ImportRow
 from imports.progress import Progress, progress_key
 from imports.reasons import ROW_REASONS
+from imports.selectors.changes import (
+    ApplyCounts,
+    ChangedMapping,
+    ChangedMappings,
+    apply_summary,
+    batch_apply_counts,
+    batch_changes_to_apply,
+    batch_changes_to_roll_back,
+    batch_confirmation,
+    grouped,
+    rollback_summary,
+)
+
+# What changes.py holds, read from here like every other selector.
+__all__ = [
+    "ApplyCounts",
+    "ChangedMapping",
+    "ChangedMappings",
+    "apply_summary",
+    "batch_apply_counts",
+    "batch_changes_to_apply",
+    "batch_changes_to_roll_back",
+    "batch_confirmation",
+    "grouped",
+    "rollback_summary",
+]
 
 FailureCode = ImportBatch.FailureCode
 
@@ -48,6 +78,11 @@ def batch_as_shown(*, batch: ImportBatch) -> ImportBatch:
     )
     shown.status, shown.failure_code, shown.failure_detail = ImportBatch.Status.FAILED, FailureCode.WORKER_LOST, ""
     return shown
+
+
+def batch_status(*, batch_id: int) -> str:
+    """The batch's status as stored now (a task run in-process may have moved it on since it was read)."""
+    return ImportBatch.objects.values_list("status", flat=True).get(pk=batch_id)
 
 
 def staging_rows_with_lengths() -> QuerySet[ImportRow]:
@@ -255,11 +290,52 @@ def batch_duplicate_note(*, batch: ImportBatch) -> str:
 
 def batch_uploader(*, batch: ImportBatch) -> str:
     """Who uploaded the batch: a staff account, or whoever ran the import command."""
-    if batch.uploaded_by is not None:
-        return str(batch.uploaded_by)
+    return _person(batch.uploaded_by, batch)
+
+
+def batch_applier(*, batch: ImportBatch) -> str:
+    """Who applied the batch (or confirmed its apply); "—" before anyone did."""
+    if batch.applied_at is None and batch.apply_requested_at is None:
+        return "—"
+    return _person(batch.applied_by, batch)
+
+
+def _person(user: object, batch: ImportBatch) -> str:
+    # The command runs upload and apply itself: its operating-system login stands in for a staff account.
+    if user is not None:
+        return str(user)
     if batch.command_user:
         return _("%(user)s (command line)") % {"user": batch.command_user}
     return "—"
+
+
+def _when(moment: datetime) -> str:
+    return date_format(localtime(moment), "DATETIME_FORMAT")
+
+
+def batch_history(*, batch: ImportBatch) -> list[str]:
+    """Who uploaded, applied and rolled back the batch, and when (in IST, as the project writes dates)."""
+    lines = [
+        _("Uploaded by %(person)s on %(when)s.")
+        % {"person": _person(batch.uploaded_by, batch), "when": _when(batch.created_at)}
+    ]
+    if batch.applied_at is not None:
+        lines.append(
+            _("Applied by %(person)s on %(when)s.")
+            % {"person": _person(batch.applied_by, batch), "when": _when(batch.applied_at)}
+        )
+    elif batch.apply_requested_at is not None:
+        # Asked for, not (yet) done: applying now, or the apply failed.
+        lines.append(
+            _("Apply confirmed by %(person)s on %(when)s.")
+            % {"person": _person(batch.applied_by, batch), "when": _when(batch.apply_requested_at)}
+        )
+    if batch.rolled_back_at is not None:
+        lines.append(
+            _("Rolled back by %(person)s on %(when)s.")
+            % {"person": str(batch.rolled_back_by or "—"), "when": _when(batch.rolled_back_at)}
+        )
+    return lines
 
 
 def batch_refusals_summary(*, batch: ImportBatch) -> list[tuple[str, str, int]]:
