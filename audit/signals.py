@@ -36,11 +36,13 @@ ACTIONS_BY_MODEL = {
 IMPORT_BATCH = "imports.importbatch"
 # A LogEntry on an import batch says its step as JSON, [{"import": "applied"}], or as text that starts
 # with the step's words ("Applied", "Rolled back", ...). Its addition is the upload. See docs/admin.md.
+# The import admin's log messages ("English / हिन्दी", imports/admin.py LOG_MESSAGES), by their English
+# part: this app sits below imports and names its steps by text.
 IMPORT_STEPS = {
-    "applied": Action.IMPORT_APPLIED,
-    "rolled_back": Action.IMPORT_ROLLED_BACK,
+    "apply confirmed": Action.IMPORT_APPLIED,
+    "rolled back": Action.IMPORT_ROLLED_BACK,
     "retried": Action.IMPORT_RETRIED,
-    "requeued": Action.IMPORT_REQUEUED,
+    "queued again": Action.IMPORT_REQUEUED,
 }
 # The admin's bulk "delete selected" writes its LogEntries with bulk_create, which sends no post_save:
 # deletions of these models are heard from post_delete instead, one per object, whatever the path.
@@ -79,17 +81,8 @@ def _changed_fields(change_message: str) -> list[str]:
 
 
 def _import_step(change_message: str) -> AuditEntry.Action | None:
-    try:
-        parts = json.loads(change_message) if change_message.startswith("[") else None
-    except ValueError:
-        parts = None
-    if isinstance(parts, list):
-        for part in parts:
-            if isinstance(part, dict) and part.get("import") in IMPORT_STEPS:
-                return IMPORT_STEPS[part["import"]]
-        return None
-    words = change_message.strip().lower().replace(" ", "_")
-    return next((action for step, action in IMPORT_STEPS.items() if words.startswith(step)), None)
+    english = change_message.split(" / ", 1)[0].strip().lower()
+    return IMPORT_STEPS.get(english)
 
 
 def _log_entry_mirror(sender: type[LogEntry], instance: LogEntry, created: bool, **kwargs: object) -> None:

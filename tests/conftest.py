@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+from kesco_lookup.celery import app as celery_app
 from tests.helpers import service_missing, sign_in
 
 CHROMIUM = "/usr/bin/chromium"
@@ -81,3 +83,18 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def tasks_in_process() -> Iterator[None]:
+    """Tasks queued by the test run in-process, even when CELERY_BROKER_URL points at a real broker."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def media_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Uploaded files go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"

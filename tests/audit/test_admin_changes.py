@@ -181,14 +181,11 @@ def _batch_log(user: User, flag: int, message: str = "") -> LogEntry:
 @pytest.mark.parametrize(
     ("flag", "message", "action"),
     [
-        (ADDITION, '[{"added": {}}]', "import_uploaded"),
-        (CHANGE, '[{"import": "applied"}]', "import_applied"),
-        (CHANGE, '[{"import": "rolled_back"}]', "import_rolled_back"),
-        (CHANGE, '[{"import": "retried"}]', "import_retried"),
-        (CHANGE, '[{"import": "requeued"}]', "import_requeued"),
-        (CHANGE, "Applied", "import_applied"),
-        (CHANGE, "Rolled back: 3 mappings restored", "import_rolled_back"),
-        (CHANGE, "Retried", "import_retried"),
+        (ADDITION, "Uploaded / अपलोड किया गया", "import_uploaded"),
+        (CHANGE, "Apply confirmed / लागू करने की पुष्टि की गई", "import_applied"),
+        (CHANGE, "Rolled back / वापस लिया गया", "import_rolled_back"),
+        (CHANGE, "Retried / फिर से चलाया गया", "import_retried"),
+        (CHANGE, "Queued again / फिर से कतार में डाला गया", "import_requeued"),
         (CHANGE, "something else", "record_changed"),
     ],
 )

@@ -145,17 +145,18 @@ def test_the_groups_hold_exactly_the_permissions_of_their_roles():
 def test_an_import_operator_uploads_applies_and_rolls_back(records, django_capture_on_commit_callbacks):
     client = _role_client("Import operator")
 
-    # Each step queues its task when its transaction commits (run in-process here).
+    # Each step queues its task when its transaction commits (run in-process here); apply and roll
+    # back are the confirmation pages' second click.
     with django_capture_on_commit_callbacks(execute=True):
         uploaded = client.post("/staff/imports/importbatch/add/", {"file": SimpleUploadedFile("m.csv", FILE)})
     batch = ImportBatch.objects.latest("pk")
     with django_capture_on_commit_callbacks(execute=True):
-        applied = client.post(f"/staff/imports/importbatch/{batch.pk}/apply/")
+        applied = client.post(f"/staff/imports/importbatch/{batch.pk}/apply/", {"confirmed": "1"})
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.APPLIED
     assert AccountMapping.objects.get(old_account_number="12345678").new_account_number == "2640000001"
     with django_capture_on_commit_callbacks(execute=True):
-        rolled_back = client.post(f"/staff/imports/importbatch/{batch.pk}/rollback/")
+        rolled_back = client.post(f"/staff/imports/importbatch/{batch.pk}/rollback/", {"confirmed": "1"})
     batch.refresh_from_db()
 
     assert [uploaded.status_code, applied.status_code, rolled_back.status_code] == [302, 302, 302]
@@ -202,7 +203,9 @@ def test_no_role_but_the_support_desk_and_administrators_triages_scam_reports(re
 def test_nobody_but_an_operator_applies_an_import(records):
     batch = records["batch"]
     for role in ("Content editor", "Support desk"):
-        assert _refused_in_the_admin(_role_client(role).post(f"/staff/imports/importbatch/{batch.pk}/apply/")), role
+        assert _refused_in_the_admin(
+            _role_client(role).post(f"/staff/imports/importbatch/{batch.pk}/apply/", {"confirmed": "1"})
+        ), role
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.VALIDATED
     assert not AccountMapping.objects.filter(new_account_number="2640000001").exists()
