@@ -1,5 +1,5 @@
 """Site-wide middleware: the language choice (Hindi unless the consumer clicked English), gzip for the
-consumer pages, and a cap on request bodies."""
+consumer pages, a cap on request bodies, and a refusal of charsets that cannot be read."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from django.middleware.gzip import GZipMiddleware
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.log import log_response
 
-from kesco_lookup.views import request_too_large
+from kesco_lookup.handlers import text_encoding
+from kesco_lookup.views import bad_request, request_too_large
 
 
 class HindiFirstLocaleMiddleware:
@@ -96,3 +98,35 @@ class RequestBodyLimitMiddleware:
             return False
         user = getattr(request, "user", None)
         return bool(user and user.is_active and user.is_staff and user.has_perm(_IMPORT_PERMISSION))
+
+
+_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+class DeclaredCharsetMiddleware:
+    """Answer 400 to a request whose declared charset cannot be read, before anything reads the body.
+
+    Unreadable: a charset Python has no text codec for (x-nonsense; base64, which the site's request
+    classes keep out of the encoding, kesco_lookup/handlers.py), and for a form sent by POST anything
+    but UTF-8. Our pages are UTF-8, so browsers send their forms in it; Django refuses other charsets
+    for a URL-encoded form (its 400 then became a 500, reading the body again) and would decode a
+    multipart one's fields into garbage. UTF-8 under another name ("utf8") is read as UTF-8.
+    Logged as a warning with the path only: the body is never read here, nor logged.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        charset = request.content_params.get("charset")
+        if charset is None:
+            return self.get_response(request)
+        encoding = text_encoding(charset)
+        is_form = request.method == "POST" and request.content_type in _FORM_TYPES
+        if encoding is None or (is_form and encoding != "utf-8"):
+            response = bad_request(request)
+            log_response("Bad Request (unreadable charset): %s", request.path, response=response, request=request)
+            return response
+        if is_form:
+            request.encoding = "utf-8"  # the one spelling Django accepts for a URL-encoded form
+        return self.get_response(request)

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # request.user.is_verified(): signed in with a code as well as the password.
     "django_otp.middleware.OTPMiddleware",
     "kesco_lookup.middleware.RequestBodyLimitMiddleware",
+    # A charset that cannot be read gets the 400 page before the CSRF check or a view reads the body.
+    "kesco_lookup.middleware.DeclaredCharsetMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "staff.middleware.SignInAgeLimitMiddleware",
