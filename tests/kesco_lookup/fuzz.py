@@ -180,6 +180,13 @@ ID_TOKENS = (
     "ID_TYPE",
 )
 
+# Values a URL parameter of that name takes on real pages; any other parameter gets an object's id.
+PARAMETER_VALUES = {
+    "app_label": ("accounts", "auth", "axes", "imports", "safety", "staff", "otp_totp"),
+    "url": ("no-such-page/", "accounts/accountmapping/ID_MAPPING/change/", "accounts"),
+    "content_type_id": ("ID_TYPE",),
+}
+
 
 @dataclass(frozen=True)
 class FuzzRequest:
@@ -234,7 +241,8 @@ def paths(draw: st.DrawFn) -> str:
     template, params = draw(st.sampled_from(routes()))
     values = {}
     for name in params:
-        value = draw(st.one_of(st.sampled_from(ID_TOKENS), st.sampled_from(PLAUSIBLE_VALUES), _text(12)))
+        named = st.sampled_from(PARAMETER_VALUES.get(name, ID_TOKENS))
+        value = draw(st.one_of(named, st.sampled_from(ID_TOKENS), st.sampled_from(PLAUSIBLE_VALUES), _text(12)))
         values[name] = quote(value, safe="") if draw(st.booleans()) else quote(value, safe="/%")
     return template % values
 

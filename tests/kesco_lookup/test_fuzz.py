@@ -11,8 +11,9 @@ Writes allowed, each a form's own success (every other statement that writes fai
 - /report/ answered by the redirect to /report/thanks/: the scam report, and the session holding
   "money lost: yes/no" for the thanks page.
 - /staff/login/ POSTs: django-axes' rows, which count failed sign-ins in the database by design.
-- an admin POST by the signed-in administrator answered by a redirect: the admin saved, deleted,
-  ran an action or signed out, and wrote what that needs (its own log, the session).
+- /staff/logout/ POSTs: the session, which signing out deletes.
+- an admin POST by the signed-in administrator answered by a redirect: the admin saved, deleted or
+  ran an action, and wrote what that needs (its own log, the session's messages).
 Rate-limit counters live in the cache, not the database, and are cleared before every example.
 """
 
@@ -40,7 +41,16 @@ from safety.models import Alert, GenuineMessage, OfficialContact, SafetyRule
 from safety.services import scam_report_create
 from tests.helpers import make_mapping, sign_in
 from tests.imports.helpers import batch_validated, csv_bytes
-from tests.kesco_lookup.fuzz import BOUNDARY, WIDE_PNG, FuzzRequest, multipart, requests
+from tests.kesco_lookup.fuzz import (
+    BOUNDARY,
+    ID_TOKENS,
+    PARAMETER_VALUES,
+    WIDE_PNG,
+    FuzzRequest,
+    multipart,
+    requests,
+    routes,
+)
 from tests.staff.helpers import member_of_staff
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +58,8 @@ pytestmark = pytest.mark.django_db
 # A CSRF secret as Django makes them (32 letters and digits); sent as the cookie, and as the header.
 CSRF_SECRET = "fuzz" * 8
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+JUNK_FORM_TYPE = "application/x-www-form-urlencoded"
+JUNK_FORM = b"q=12345678&action=delete_selected&_selected_action=1&code=000000&next=//evil.example/"
 _AXES_TABLES = {"axes_accessattempt", "axes_accessfailurelog", "axes_accesslog"}
 
 
@@ -121,6 +133,8 @@ def _allowed_writes(fuzz: FuzzRequest, response) -> set[str] | None:  # type: ig
         return {"safety_scamreport", "django_session"}
     if path == "/staff/login/":
         return _AXES_TABLES
+    if path == "/staff/logout/":
+        return {"django_session"}
     if fuzz.as_staff and path.startswith("/staff/") and response.status_code == 302:
         return None
     return set()
@@ -161,7 +175,7 @@ def raised() -> Iterator[list[str]]:
     )
 )
 @hypothesis_settings(
-    max_examples=250,
+    max_examples=400,
     deadline=None,
     derandomize=True,  # the same examples on every run: CI is reproducible
     database=None,
@@ -169,17 +183,54 @@ def raised() -> Iterator[list[str]]:
 )
 @given(fuzz=requests())
 def test_it_never_answers_500_nor_writes_outside_a_form_success(fuzz: FuzzRequest, site, raised) -> None:
-    cache.clear()  # rate-limit counters: every example starts with none, so the forms stay reachable
-    raised.clear()
-    with transaction.atomic():  # each example's writes are undone: every example meets the same data
-        with CaptureQueriesContext(connection) as queries:
-            response = _send(fuzz, site)
-        transaction.set_rollback(True)
+    response, written = _sent(fuzz, site, raised)
 
     # How far the requests got (pytest --hypothesis-show-statistics): CSRF and 405 must not be all.
     event(f"{fuzz.method} answered {response.status_code}")
-    assert response.status_code != 500, f"500 from {raised}"
+    _assert_no_500_nor_stray_write(fuzz, response, written, raised)
+
+
+def test_every_route_answers_a_get_and_a_junk_post_without_a_500(site, raised) -> None:
+    # The random examples reach each route a time or two: this visits every one, with each id.
+    for template, params in routes():
+        path = template % {name: PARAMETER_VALUES.get(name, ID_TOKENS)[0] for name in params}
+        for fuzz in (
+            FuzzRequest(path=path),
+            FuzzRequest(path=path, as_staff=True),
+            FuzzRequest(path=path, method="POST", content_type=JUNK_FORM_TYPE, body=JUNK_FORM, as_staff=True),
+        ):
+            response, written = _sent(fuzz, site, raised)
+            _assert_no_500_nor_stray_write(fuzz, response, written, raised)
+
+
+def test_the_fuzz_sees_what_a_request_writes(site, raised) -> None:
+    # The check of writes is only worth something if it sees them: a report sent writes its row.
+    body = b"channel=sms&suspect=9876543210&money_lost=no"
+    fuzz = FuzzRequest(path="/report/", method="POST", content_type=JUNK_FORM_TYPE, body=body)
+
+    response, written = _sent(fuzz, site, raised)
+
+    assert response.status_code == 302
+    assert "safety_scamreport" in written
+    assert _allowed_writes(fuzz, response) == {"safety_scamreport", "django_session"}
+    assert _allowed_writes(FuzzRequest(path="/report/"), response) == set()  # a GET may write nothing
+
+
+def _sent(fuzz: FuzzRequest, site: dict[str, str], raised: list[str]):  # type: ignore[no-untyped-def]
+    """The response, and the tables the request wrote to (then undone, so every request meets the same data)."""
+    cache.clear()  # rate-limit counters: every request starts with none, so the forms stay reachable
+    raised.clear()
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            response = _send(fuzz, site)
+        transaction.set_rollback(True)
     written = {match[1].lower() for query in queries.captured_queries if (match := _WRITE.match(query["sql"]))}
+    return response, written
+
+
+def _assert_no_500_nor_stray_write(fuzz: FuzzRequest, response, written: set[str], raised: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert response.status_code != 500, f"500 from {raised} for {fuzz}"
     allowed = _allowed_writes(fuzz, response)
     if allowed is not None:
-        assert written <= allowed, f"answered {response.status_code} and wrote to {sorted(written - allowed)}"
+        stray = sorted(written - allowed)
+        assert not stray, f"{fuzz.method} {fuzz.path} answered {response.status_code} and wrote to {stray}"
