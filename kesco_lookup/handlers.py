@@ -4,7 +4,7 @@ Django takes a Content-Type's charset as the request's encoding whenever Python 
 name, and decodes the query string with it while the request is being built: before any middleware,
 so no page of ours could answer. A codec that is no text encoding (base64, rot13, zlib...) then
 raises LookupError, and the server sends its own bare 500. These requests keep such a charset out of
-their encoding; DeclaredCharsetMiddleware (kesco_lookup.middleware) answers them with the 400 page.
+their encoding; UnreadableRequestMiddleware (kesco_lookup.middleware) answers them with the 400 page.
 """
 
 from __future__ import annotations

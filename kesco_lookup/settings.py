@@ -1,9 +1,8 @@
 """Settings for the KESCO account lookup.
 
-Everything that differs between a laptop and production comes from the environment, read through
-the small helpers in ``kesco_lookup.env`` that raise ImproperlyConfigured on a bad value. With no
-environment at all the site runs on SQLite, a disk cache shared between processes and Celery in
-eager mode, so ``make run`` needs no services.
+Everything that differs between a laptop and production comes from the environment, read through the
+small helpers in ``kesco_lookup.env`` that raise ImproperlyConfigured on a bad value. With no environment
+the site runs on SQLite, a disk cache shared between processes and eager Celery: ``make run`` needs no services.
 """
 
 from __future__ import annotations
@@ -75,8 +74,7 @@ MIDDLEWARE = [
     # request.user.is_verified(): signed in with a code as well as the password.
     "django_otp.middleware.OTPMiddleware",
     "kesco_lookup.middleware.RequestBodyLimitMiddleware",
-    # A charset that cannot be read gets the 400 page before the CSRF check or a view reads the body.
-    "kesco_lookup.middleware.DeclaredCharsetMiddleware",
+    "kesco_lookup.middleware.UnreadableRequestMiddleware",  # a 400 before the CSRF check reads the body
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "staff.middleware.SignInAgeLimitMiddleware",
@@ -125,9 +123,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (also the rate-limit counters) ---------------------------------------------------------
-# REDIS_URL (or CACHE_URL) switches on Redis. Without it, a disk cache: shared by every process on
-# the machine and atomic on increment, which django-ratelimit needs (LocMem and the database cache
-# are neither).
+# REDIS_URL (or CACHE_URL) switches on Redis. Without it, a disk cache: shared by every process on the
+# machine and atomic on increment, which django-ratelimit needs (LocMem and the database cache are not).
 REDIS_URL = env_str("REDIS_URL") or env_str("CACHE_URL")
 if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must be set (or CACHE_URL) when KESCO_ENV=production.")
@@ -147,14 +144,13 @@ else:
             "BACKEND": "diskcache.DjangoCache",
             "LOCATION": env_str("DISK_CACHE_DIR", str(BASE_DIR / ".cache" / "django")),
             "TIMEOUT": 300,
-            # How long a call waits for SQLite's write lock. diskcache's default, 10 ms, made busy
-            # moments fail: a get() then returns its default (a rate-limit peek would read 0) and a
-            # failed count closes the lookup with a 503. A second is far longer than any write.
+            # How long a call waits for SQLite's write lock. diskcache's 10 ms made busy moments fail: a
+            # get() returns its default (a rate-limit peek reads 0), a failed count closes the lookup (503).
             "DATABASE_TIMEOUT": 1.0,
         }
     }
-# django-ratelimit warns that Django's own Redis backend and diskcache are "not officially
-# supported": both give the atomic add/incr it relies on (see kesco_lookup/limits.py).
+# django-ratelimit calls Django's Redis backend and diskcache "not officially supported": both give the
+# atomic add/incr it relies on (see kesco_lookup/limits.py).
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # --- Rate limits ----------------------------------------------------------------------------------
@@ -258,17 +254,15 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Languages ------------------------------------------------------------------------------------
-# Hindi first, whatever the browser asks for: most phones here ask for English by default, but
-# most consumers read Hindi first. English is one click away (a cookie, see the middleware).
+# Hindi first, whatever the browser asks for (most phones here ask for English, most consumers read
+# Hindi first). English is one click away (a cookie, see the middleware).
 LANGUAGE_CODE = "hi"
 LANGUAGES = [("hi", "हिन्दी"), ("en", "English")]
-# The project's catalogue first; then overrides/locale: better Hindi for Django's own admin, auth
-# and date strings (LOCALE_PATHS win over the apps' and Django's catalogues, the first path over the
-# next). Kept apart so `make makemessages --no-obsolete` never drops Django's msgids from it.
+# The project's catalogue, then overrides/locale: better Hindi for Django's own admin, auth and date strings
+# (these paths win over the apps' and Django's). Apart, so `makemessages --no-obsolete` never empties it.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "overrides" / "locale"]
 USE_I18N = True
-# Dates as India writes them, in both languages: 29 नवंबर 2026, 13:05 and 29 Nov 2026, 13:05; typed
-# dates are read day first (see kesco_lookup/formats/).
+# Dates as India writes them (29 नवंबर 2026, 13:05; 29 Nov 2026, 13:05), typed ones day first: formats/.
 FORMAT_MODULE_PATH = "kesco_lookup.formats"
 TIME_ZONE = "Asia/Kolkata"
 USE_TZ = True
@@ -282,11 +276,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # In development WhiteNoise serves straight from the source folders; production runs collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
-# Production serves the copies collectstatic makes (a deploy step): names that carry a hash of the
-# content, which WhiteNoise lets phones cache for a year (a new stylesheet gets a new name), and
-# gzip versions for slow networks (no brotli: the Brotli package is not installed). Only there: the
-# manifest storage refuses to render any page whose stylesheet is not in the manifest, so `make run`
-# and the tests, which never run collectstatic, keep the plain storage.
+# Production serves collectstatic's copies (a deploy step): hashed names, which phones cache for a year,
+# and gzip versions (no brotli: not installed). Only there: the manifest storage refuses any page whose
+# stylesheet is not in its manifest, and `make run` and the tests never run collectstatic.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,5 +1,6 @@
 """A request that cannot be read gets the 400 page in the consumer's language, logged as a warning
-without its body: a declared charset that is not UTF-8 on a form, one Python cannot decode text in."""
+without its body: a declared charset that is not UTF-8 on a form, one Python cannot decode text in,
+a Content-Length that is not a number."""
 
 from __future__ import annotations
 
@@ -197,3 +198,20 @@ def test_the_400_page_never_reads_the_body_again(rf) -> None:  # type: ignore[no
 
     assert response.status_code == 400
     assert HINDI_TITLE in response.content.decode()
+
+
+@pytest.mark.parametrize("length", ["abc", "-1", "1e3", "١٢"])
+def test_it_answers_400_to_a_content_length_that_is_not_a_number(length: str, logged: list[logging.LogRecord]) -> None:
+    # Found by the fuzz test: Django read int("abc") when a view read the form, and answered 500.
+    response = _browser().generic(
+        "POST",
+        "/lookup/",
+        BODY,
+        content_type="application/x-www-form-urlencoded",
+        headers={"X-CSRFToken": CSRF_SECRET},
+        CONTENT_LENGTH=length,
+    )
+
+    assert response.status_code == 400
+    assert HINDI_TITLE in response.content.decode()
+    assert [record.levelname for record in logged if record.name == "django.request"] == ["WARNING"]
