@@ -64,8 +64,8 @@ def request_too_large(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """The 400 page. Not Django's default view, which reads the body again for its CSRF token: a body
-    that could not be parsed the first time (too many fields, say) failed again, and the 400 became a 500."""
+    """The 400 page. Not Django's default view, which reads the body again for its CSRF token: a body it
+    had refused to parse (a form in UTF-16) was refused again there, and the 400 became a 500."""
     if _is_api(request):
         return JsonResponse({"error": "bad_request", "message": _("The request could not be read.")}, status=400)
     return render(request, "400.html", status=400)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -146,8 +147,6 @@ def raised() -> Iterator[list[str]]:
     classes: list[str] = []
 
     def record(sender: object, request: object = None, **kwargs: object) -> None:
-        import sys
-
         error = sys.exc_info()[1]
         classes.append(type(error).__qualname__ if error else "unknown")
 
