@@ -1,10 +1,11 @@
 """The WSGI and ASGI handlers, whose requests survive any charset a client declares.
 
 Django takes a Content-Type's charset as the request's encoding whenever Python has a codec of that
-name, and decodes the query string with it while the request is being built: before any middleware,
-so no page of ours could answer. A codec that is no text encoding (base64, rot13, zlib...) then
-raises LookupError, and the server sends its own bare 500. These requests keep such a charset out of
-their encoding; UnreadableRequestMiddleware (kesco_lookup.middleware) answers them with the 400 page.
+name. Under WSGI it decodes the query string with it while the request is being built: before any
+middleware, so no page of ours could answer. A codec that is no text encoding (base64, rot13, zlib...)
+then raises LookupError, and the server sends its own bare 500 (under ASGI the same fails later, on a
+form). These requests keep such a charset out of their encoding; UnreadableRequestMiddleware
+(kesco_lookup.middleware) answers them with the 400 page.
 """
 
 from __future__ import annotations
