@@ -22,6 +22,7 @@ urlpatterns = [
     path("staff/", admin.site.urls),
 ]
 
+handler400 = "kesco_lookup.views.bad_request"
 handler403 = "kesco_lookup.views.permission_denied"
 handler404 = "kesco_lookup.views.page_not_found"
 handler500 = "kesco_lookup.views.server_error"
