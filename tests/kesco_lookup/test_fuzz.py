@@ -14,6 +14,8 @@ Writes allowed, each a form's own success (every other statement that writes fai
 - /staff/logout/ POSTs: the session, which signing out deletes.
 - an admin POST by the signed-in administrator answered by a redirect: the admin saved, deleted or
   ran an action, and wrote what that needs (its own log, the session's messages).
+- anything under /staff/, GETs included: the audit trail's entry, which records sign-ins, failures
+  and every look at a consumer's mapping by design.
 Rate-limit counters live in the cache, not the database, and are cleared before every example.
 """
 
@@ -128,17 +130,18 @@ def _send(fuzz: FuzzRequest, site: dict[str, str]):  # type: ignore[no-untyped-d
 def _allowed_writes(fuzz: FuzzRequest, response) -> set[str] | None:  # type: ignore[no-untyped-def]
     """The tables this request may write to (None: any), as the module's docstring lists them."""
     path = response.wsgi_request.path_info
+    audited = {"audit_auditentry"} if path.startswith("/staff/") else set()
     if fuzz.method != "POST":
-        return set()
+        return audited
     if path == "/report/" and response.status_code == 302 and response["Location"] == "/report/thanks/":
         return {"safety_scamreport", "django_session"}
     if path == "/staff/login/":
-        return _AXES_TABLES
+        return _AXES_TABLES | audited
     if path == "/staff/logout/":
-        return {"django_session"}
+        return {"django_session"} | audited
     if fuzz.as_staff and path.startswith("/staff/") and response.status_code == 302:
         return None
-    return set()
+    return audited
 
 
 @pytest.fixture
