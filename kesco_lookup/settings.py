@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "accounts",
     "safety",
     "imports",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +203,17 @@ IMPORTS_WORK_MEM = env_str("IMPORTS_WORK_MEM", "64MB")
 # could run it again.
 IMPORTS_FILE_RETENTION_DAYS = env_int("IMPORTS_FILE_RETENTION_DAYS", 30, minimum=1)
 
+# --- Retention of the staff's statistics and of reports' personal data (staff.services) --------------
+# Daily lookup counts hold no personal data; 400 days lets a month be compared with the same month a
+# year before. At least 31: the dashboard shows the last 30 days.
+LOOKUP_STATISTICS_RETENTION_DAYS = env_int("LOOKUP_STATISTICS_RETENTION_DAYS", 400, minimum=31)
+# Old numbers consumers looked up in vain are personal-ish data: each day's counts go this long after
+# that day, so a number leaves the list this long after it was last searched for.
+MISSING_NUMBERS_RETENTION_DAYS = env_int("MISSING_NUMBERS_RETENTION_DAYS", 90, minimum=1)
+# A scam report closed this long ago loses the consumer's contact and screenshot (the report stays,
+# for the statistics and the suspect's number). Long enough for the police to ask a question back.
+SCAM_REPORT_PERSONAL_DATA_DAYS = env_int("SCAM_REPORT_PERSONAL_DATA_DAYS", 90, minimum=1)
+
 # --- Celery ---------------------------------------------------------------------------------------
 # CELERY_BROKER_URL switches on a real worker. Without it tasks run in-process (eager), so the
 # embedded default works with no broker.
@@ -234,6 +246,18 @@ CELERY_BEAT_SCHEDULE = {
     # A batch left validating or applying by a dead worker is marked failed within a minute (its
     # page says so at once, without writing). Expires unsent to a worker after a minute: the next one
     # does the same.
+    # Lookups are counted in the cache (accounts.usage) and carried into the database every 5 minutes:
+    # the dashboard is at most that far behind for past days (today adds what is not yet carried).
+    "lookup-usage-fold": {
+        "task": "accounts.tasks.lookup_usage_fold_task",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
+    # Statistics, missing numbers, audit entries and closed reports' personal data past their period.
+    "staff-retention-purge": {
+        "task": "staff.tasks.retention_purge_task",
+        "schedule": crontab(hour=2, minute=45),
+    },
     "imports-batches-fail-abandoned": {
         "task": "imports.tasks.imports_batches_fail_abandoned_task",
         "schedule": 60.0,
