@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 # overrides/locale: our Hindi for Django's own admin strings (see docs/admin.md); it has a djangojs domain too.
-LOCALE_DIRS := locale accounts/locale safety/locale imports/locale overrides/locale
+LOCALE_DIRS := locale accounts/locale safety/locale imports/locale staff/locale overrides/locale
 
 .PHONY: run test install compilemessages makemessages lint bench bench-lookup bench-pages worker beat
 
