@@ -1,9 +1,10 @@
 """Counting lookups in the cache, on the lookup's path: no database write there.
 
 Every answered lookup touches the cache once: one counter per day and outcome (keys hold the day
-and the outcome only). A miss on an unknown number also records the number, in the same round trip
-(Redis: one pipeline; the disk cache: one transaction), so the two kinds of miss cost the same.
-accounts.services.lookup_usage_fold carries the counts into the database on a schedule.
+and the outcome only). A miss also records, in the same round trip (Redis: one pipeline; the disk
+cache: one transaction), its number if unknown, or the same writes into a twin without the number
+if known, so that the two kinds of miss cost the same. accounts.services.lookup_usage_fold carries
+the counts into the database on a schedule.
 
 Different addresses are counted without keeping any: on Redis a HyperLogLog per number and day
 fed with a keyed hash of the address; on the disk cache (development only: production requires
@@ -39,6 +40,27 @@ FOLD_DAYS = 7
 ADDRESSES_CAP = 100
 
 
+# A miss on a known number (wrong mobile, none on file) is written the same way as a miss on an
+# unknown one, into a twin that holds no number and is never read: it only makes both misses do the
+# same work, so that the counting cannot tell them apart by timing. It goes after a day.
+_KNOWN_MISS_FIELD = "known"
+_KNOWN_MISS_KEEP_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Miss:
+    number: str
+    address: str
+    unknown: bool
+
+    def where(self, day: datetime.date) -> tuple[str, str, str, int]:
+        """The field, the address set's suffix, the keys' stem and their lifetime for this miss."""
+        digest = _number_digest(self.number)  # computed for both kinds of miss alike
+        if self.unknown:
+            return self.number, digest, f"missing:{day.isoformat()}", KEEP_SECONDS
+        return _KNOWN_MISS_FIELD, _KNOWN_MISS_FIELD, f"known-miss:{day.isoformat()}", _KNOWN_MISS_KEEP_SECONDS
+
+
 @dataclass(frozen=True)
 class MissingTally:
     old_account_number: str
@@ -72,23 +94,22 @@ class _RedisTally:
     def _key(self, name: str) -> str:
         return self.backend.make_key(f"usage:{name}")
 
-    def count(self, outcome: Counted, day: datetime.date, missing: tuple[str, str] | None) -> None:
+    def count(self, outcome: Counted, day: datetime.date, miss: Miss | None) -> None:
         counter = self._key(f"{day.isoformat()}:{outcome.value}")
         pipe = self._client().pipeline(transaction=False)
         pipe.incr(counter)
         pipe.expire(counter, KEEP_SECONDS)
-        if missing is not None:
-            number, address = missing
+        if miss is not None:
+            field, digest, base, keep = miss.where(day)
             stamp = timezone.now().timestamp()
-            base = f"missing:{day.isoformat()}"
             counts, first, last = self._key(f"{base}:counts"), self._key(f"{base}:first"), self._key(f"{base}:last")
-            addresses = self._key(f"{base}:addresses:{_number_digest(number)}")
-            pipe.hincrby(counts, number, 1)
-            pipe.hsetnx(first, number, stamp)
-            pipe.hset(last, number, stamp)
-            pipe.pfadd(addresses, _address_hash(address, day))
+            addresses = self._key(f"{base}:addresses:{digest}")
+            pipe.hincrby(counts, field, 1)
+            pipe.hsetnx(first, field, stamp)
+            pipe.hset(last, field, stamp)
+            pipe.pfadd(addresses, _address_hash(miss.address, day))
             for key in (counts, first, last, addresses):
-                pipe.expire(key, KEEP_SECONDS)
+                pipe.expire(key, keep)
         pipe.execute()
 
     def peek(self, day: datetime.date) -> dict[Counted, int]:
@@ -163,19 +184,18 @@ class _DiskTally:
     def __init__(self, backend) -> None:  # type: ignore[no-untyped-def]
         self.store = backend.cache("lookup-usage")
 
-    def count(self, outcome: Counted, day: datetime.date, missing: tuple[str, str] | None) -> None:
+    def count(self, outcome: Counted, day: datetime.date, miss: Miss | None) -> None:
         with self.store.transact():
             self.store.incr(f"{day.isoformat()}:{outcome.value}", 1, default=0)
-            if missing is not None:
-                number, address = missing
-                key = f"missing:{day.isoformat()}"
-                entries = self.store.get(key, default={})
+            if miss is not None:
+                field, _digest, base, keep = miss.where(day)
+                entries = self.store.get(base, default={})
                 now = timezone.now().timestamp()
-                searches, first, _last, hashes = entries.get(number, (0, now, now, set()))
+                searches, first, _last, hashes = entries.get(field, (0, now, now, set()))
                 if len(hashes) < ADDRESSES_CAP:
-                    hashes.add(_address_hash(address, day))
-                entries[number] = (searches + 1, first, now, hashes)
-                self.store.set(key, entries, expire=KEEP_SECONDS)
+                    hashes.add(_address_hash(miss.address, day))
+                entries[field] = (searches + 1, first, now, hashes)
+                self.store.set(base, entries, expire=keep)
 
     def peek(self, day: datetime.date) -> dict[Counted, int]:
         return {outcome: int(self.store.get(f"{day.isoformat()}:{outcome.value}", default=0)) for outcome in Counted}
@@ -239,14 +259,14 @@ def tally() -> _RedisTally | _DiskTally:
     return _DiskTally(backend)
 
 
-def lookup_counted(*, outcome: Counted, unknown_number: str = "", address: str = "") -> None:
-    """Count one lookup's outcome (and an unknown number's miss) for today. Never raises.
+def lookup_counted(*, outcome: Counted, account_number: str = "", address: str = "", unknown: bool = False) -> None:
+    """Count one lookup's outcome for today, and a miss's number if it is unknown. Never raises.
 
     A cache that fails here only loses a count: the limits, which need the same cache, have already
     decided whether the lookup could run.
     """
     try:
-        missing = (unknown_number, address) if unknown_number else None
-        tally().count(outcome, _today(), missing)
+        miss = Miss(account_number, address, unknown) if outcome is Counted.NO_MATCH else None
+        tally().count(outcome, _today(), miss)
     except Exception as error:  # connection refused, timeout, disk error
         logger.warning("lookup not counted: %s", type(error).__name__)

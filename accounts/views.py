@@ -52,12 +52,10 @@ def _guarded_lookup(request: HttpRequest, form: LookupForm) -> LookupResult | Li
         )
         if result.outcome is Outcome.NO_MATCH:
             lookup_account_failure_record(request, account_number)
-    # One cache write for every answer, a miss on an unknown number included (it also records the
-    # number, in the same round trip): no database write, and both kinds of miss cost the same.
+    # One cache write for every answer (a miss also records its number if unknown, in the same round
+    # trip): no database write, and both kinds of miss do the same work (accounts/usage.py).
     lookup_counted(
-        outcome=_COUNTED[result.outcome],
-        unknown_number=account_number if unknown else "",
-        address=client_ip(request),
+        outcome=_COUNTED[result.outcome], account_number=account_number, address=client_ip(request), unknown=unknown
     )
     logger.info("lookup outcome=%s", result.outcome.value)
     return result
