@@ -137,9 +137,12 @@ class AccountMappingAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _find_done(self, request: HttpRequest, *, method: str, found: int) -> None:
-        """Every find ends here, found or not: the one place it is recorded (never what was typed)."""
-        logger.info("mapping find method=%s found=%s user=%s", method, found, request.user.pk)
+    def _find_done(self, request: HttpRequest, *, method: str, mapping_ids: list[int]) -> None:
+        """Every find ends here, found or not: the one place to record it (never what was typed).
+
+        The audit trail's entry for a find belongs here too, beside this line.
+        """
+        logger.info("mapping find method=%s found=%s user=%s", method, len(mapping_ids), request.user.pk)
 
     def _find_page(
         self, request: HttpRequest, form: FindMappingForm, name_form: FindByNameForm, **extra: object
@@ -167,7 +170,7 @@ class AccountMappingAdmin(admin.ModelAdmin):
                 AccountMapping.objects.filter(old_account_number=number).first()
                 or AccountMapping.objects.filter(new_account_number=number).first()
             )
-            self._find_done(request, method="number", found=int(mapping is not None))
+            self._find_done(request, method="number", mapping_ids=[mapping.pk] if mapping else [])
             if mapping:
                 # The mapping's own page: read-only for staff with the view permission only.
                 return HttpResponseRedirect(reverse("admin:accounts_accountmapping_change", args=[mapping.pk]))
@@ -187,7 +190,7 @@ class AccountMappingAdmin(admin.ModelAdmin):
             division=name_form.cleaned_data["division"],
             mobile_last4=name_form.cleaned_data["mobile_last4"],
         )
-        self._find_done(request, method="name", found=len(found))
+        self._find_done(request, method="name", mapping_ids=[mapping.pk for mapping in found])
         if not found:
             messages.warning(request, _("No mapping has this name with this division and mobile."))
-        return self._find_page(request, FindMappingForm(), name_form, found=found, more=more, searched=True)
+        return self._find_page(request, FindMappingForm(), name_form, found=found, more=more)
