@@ -12,7 +12,9 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from accounts.services import lookup_usage_fold
+from imports.services import import_batch_rollback
 from tests.helpers import make_mapping
+from tests.imports.helpers import batch_applied, csv_bytes
 from tests.staff.helpers import bare_staff, desk, missed, operator, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +59,17 @@ def test_a_number_an_import_added_since_counts_as_found(client):
     assert listed(client.get(PAGE, {"status": "found"})) == [("11110000", "2")]
     assert listed(client.get(PAGE, {"status": "all"})) == [("11110000", "2"), ("22220000", "1")]
     assert listed(client.get(PAGE, {"status": "nonsense"})) == [("22220000", "1")]
+
+
+def test_a_number_a_real_import_adds_counts_as_found_and_missing_again_after_its_rollback(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    missed("11110000", timezone.localdate(), 2)
+    batch = batch_applied(csv_bytes("11110000,9911110000,Ram Prasad,North,9876543210"))
+    operator(client)
+    assert listed(client.get(PAGE)) == []
+    assert listed(client.get(PAGE, {"status": "found"})) == [("11110000", "2")]
+    import_batch_rollback(batch_id=batch.pk, user=None)
+    assert listed(client.get(PAGE)) == [("11110000", "2")]
 
 
 def test_it_pages_the_list(client):
