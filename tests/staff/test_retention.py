@@ -99,3 +99,11 @@ def test_the_purge_runs_daily_from_celery_beat(settings):
     assert settings.CELERY_BEAT_SCHEDULE["staff-retention-purge"]["task"] == "staff.tasks.retention_purge_task"
     retention_purge_task.apply()  # in this process, as a worker would run it
     assert not LookupDay.objects.exists()
+
+
+def test_every_task_on_the_beat_schedule_is_one_the_worker_knows(settings):
+    from kesco_lookup.celery import app
+
+    app.loader.import_default_modules()  # what a worker does at start: autodiscover every app's tasks
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks, entry["task"]
