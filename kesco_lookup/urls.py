@@ -18,7 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("limited/", limited_notice, name="limited_notice"),
     # Before the admin, whose catch-all would answer these paths with a 404.
-    path("staff/", include("staff.urls")),
+    path("staff/", include("staff.dashboard_urls")),
     path("staff/", admin.site.urls),
 ]
 

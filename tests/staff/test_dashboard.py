@@ -12,7 +12,7 @@ from accounts.models import LookupDay
 from imports.models import ImportBatch
 from safety.models import ScamReport
 from staff.selectors import lookups_chart
-from tests.staff.helpers import bare_staff, desk, missed, operator
+from tests.staff.usage_helpers import bare_staff, desk, missed, operator
 
 pytestmark = pytest.mark.django_db
 

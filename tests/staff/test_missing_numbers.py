@@ -15,7 +15,7 @@ from accounts.services import lookup_usage_fold
 from imports.services import import_batch_rollback
 from tests.helpers import make_mapping
 from tests.imports.helpers import batch_applied, csv_bytes
-from tests.staff.helpers import bare_staff, desk, missed, operator, signed_in
+from tests.staff.usage_helpers import bare_staff, desk, missed, operator, signed_in
 
 pytestmark = pytest.mark.django_db
 

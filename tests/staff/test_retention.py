@@ -13,7 +13,7 @@ from safety.models import ScamReport
 from safety.services import scam_reports_status_set
 from staff.services import retention_purge
 from staff.tasks import retention_purge_task
-from tests.staff.helpers import missed
+from tests.staff.usage_helpers import missed
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """Staff pages that read across the apps: what consumers could not find, and usage at a glance.
 
-Admin pages (admin.site.admin_view in staff/urls.py: the admin's sign-in applies), each checking
+Admin pages (admin.site.admin_view in staff/dashboard_urls.py: the admin's sign-in applies), each checking
 its own permission: README, 'Usage and missing numbers'.
 """
 
