@@ -57,8 +57,12 @@ def _requests_as_the_site_builds_them() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Rate-limit counters live in the cache; every test starts with none.
+    # Rate-limit counters live in the cache; every test starts with none. So do the lookup counts,
+    # which the disk cache keeps in a cache of their own.
     cache.clear()
+    from accounts.usage import tally
+
+    tally().clear()
     # django-ratelimit counts in fixed windows of the wall clock: a test that makes eleven requests
     # could straddle a window's end and see the count start again. Freeze its clock for the test.
     import django_ratelimit.core
