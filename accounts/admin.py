@@ -10,8 +10,6 @@ the view permission only, see migration 0004), and nobody deletes mappings in bu
 
 from __future__ import annotations
 
-import logging
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -31,8 +29,6 @@ from accounts.selectors import FOUND_BY_NAME_MAX, mappings_found_by_name
 from audit.models import AuditEntry
 from audit.services import audit_record, audit_target
 from imports.models import ImportBatch
-
-logger = logging.getLogger(__name__)
 
 
 class FindMappingForm(forms.Form):

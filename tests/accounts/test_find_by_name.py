@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AccountMapping
 from accounts.selectors import FOUND_BY_NAME_MAX
+from audit.models import AuditEntry
 from tests.helpers import make_mapping, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -127,14 +128,27 @@ def test_it_reads_only_the_rows_with_that_mobile_ending(desk):
     assert len(lookups) == 1 and "mobile_last4" in lookups[0]
 
 
-def test_the_find_logs_its_outcome_but_nothing_typed(desk, caplog):
-    make_mapping("12345678", "9912345678", name="Ramesh Kumar")
+def test_the_find_is_audited_with_its_outcome_but_nothing_typed(desk, caplog):
+    mapping = make_mapping("12345678", "9912345678", name="Ramesh Kumar")
     with caplog.at_level(logging.INFO):
         find(desk, "ramesh")
+    [entry] = AuditEntry.objects.filter(action__in=["mapping_found", "mapping_not_found"])
+    assert (entry.action, entry.target, entry.detail) == (
+        "mapping_found",
+        f"accounts.AccountMapping #{mapping.pk}",
+        {"method": "name"},
+    )
     logged = " ".join(record.getMessage() for record in caplog.records)
-    assert "method=name found=1" in logged
+    recorded = " ".join(f"{row.target} {row.detail}" for row in AuditEntry.objects.all())
     for secret in ("ramesh", "Ramesh", "4321", "Kidwai", "12345678"):
         assert secret not in logged
+        assert secret not in recorded
+
+
+def test_a_find_by_name_that_misses_is_audited_as_a_miss(desk):
+    find(desk, "nobody")
+    [entry] = AuditEntry.objects.filter(action__in=["mapping_found", "mapping_not_found"])
+    assert (entry.action, entry.target, entry.detail) == ("mapping_not_found", "", {"method": "name"})
 
 
 def test_staff_who_may_not_see_mappings_cannot_search(client):
