@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import LookupDay, MissingNumberDay
+from audit.models import AuditEntry
 from safety.models import ScamReport
 from safety.services import scam_reports_status_set
 from staff.services import retention_purge
@@ -90,8 +91,13 @@ def test_closing_dates_a_report_once_and_reopening_clears_the_date():
     assert reports.get().closed_at is not None
 
 
-def test_audit_entries_are_purged_only_when_the_audit_app_is_installed():
-    assert "audit_entries" not in retention_purge(now=NOW)
+def test_audit_entries_past_their_period_are_purged_with_the_rest():
+    now = timezone.now()
+    AuditEntry.objects.create(action="sign_in", username="asha", occurred_at=now - datetime.timedelta(days=400))
+    recent = AuditEntry.objects.create(action="sign_in", username="asha", occurred_at=now - datetime.timedelta(days=1))
+
+    assert retention_purge(now=now)["audit_entries"] == 1
+    assert list(AuditEntry.objects.values_list("pk", flat=True)) == [recent.pk]
 
 
 def test_the_purge_runs_daily_from_celery_beat(settings):
