@@ -65,14 +65,18 @@ def _open_sheet(workbook: WorkbookZip) -> MappingFile:
     def rows() -> Iterator[RawRow]:
         # The same iterator the header search stopped in: it goes on with the row after the header.
         hidden_rows = 0
-        for record_number, cells, hidden in numbered:
-            if is_blank(cells):
-                continue
-            if hidden:
-                # Read like the others, but counted for the preview: docs/imports.md, "What a file may look like".
-                hidden_rows += 1
-                notes["hidden_rows"] = hidden_rows
-            yield RawRow(row_number=record_number, values=pick(cells))
+        try:
+            for record_number, cells, hidden in numbered:
+                if is_blank(cells):
+                    continue
+                if hidden:
+                    # Read like the others, but counted for the preview: docs/imports.md, "What a file may look like".
+                    hidden_rows += 1
+                    notes["hidden_rows"] = hidden_rows
+                yield RawRow(row_number=record_number, values=pick(cells))
+        except FileRefused as refusal:
+            refusal.details.setdefault("sheet", sheet.title)
+            raise
 
     return MappingFile(
         columns=list(header.positions),

@@ -13,13 +13,11 @@ from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_time
 
 from imports.reader.mapping_file import FileRefused
 from imports.reader.memory import memory_check
-from imports.reader.xlsx_xml import BrokenXml, LocalNames, elements, forget
+from imports.reader.xlsx_xml import BrokenXml, LocalNames, element_batches, elements, forget
 from imports.reader.xlsx_zip import WorkbookZip, too_large
 
 # The small parts (the workbook, relationships, styles) have short elements, nothing between them.
 _SMALL_PART_STALL = 1024 * 1024
-# The shared strings are held in memory until the sheet is read: the per-task ceiling is checked as they grow.
-_MEMORY_CHECK_EVERY = 100_000
 
 
 def _attributes(names: LocalNames, element: object) -> dict[str, str]:
@@ -150,24 +148,34 @@ def shared_strings(workbook: WorkbookZip, name: str | None, *, maximum: int, max
     if name is None:
         return strings
     names = LocalNames()
-    refused = too_large("shared_strings", maximum=maximum)
+    plain_text = ""  # the tag of a plain text ("{namespace}t"), known from the first string
     with workbook.open(name) as stream:
         try:
-            for element in elements(
+            for batch in element_batches(
                 stream,
                 ("si",),
                 stalled=lambda: too_large("string_length", maximum=max_chars),
                 max_stall_bytes=4 * max_chars + _SMALL_PART_STALL,
             ):
-                if len(strings) >= maximum:
-                    raise refused
-                text = string_text(element, names)
-                if len(text) > max_chars:
-                    raise too_large("string_length", maximum=max_chars)
-                strings.append(text.replace("x005F_", "") if "x005F_" in text else text)
-                if len(strings) % _MEMORY_CHECK_EVERY == 0:
-                    memory_check()
-                forget(element)
+                if len(strings) + len(batch) > maximum:
+                    raise too_large("shared_strings", maximum=maximum)
+                for element in batch:
+                    if not plain_text:
+                        plain_text = element.tag[:-2] + "t"
+                    # The common case, one plain text, without a look at the rest: millions of these.
+                    only = element[0] if len(element) == 1 else None
+                    text = (
+                        (only.text or "")
+                        if only is not None and only.tag == plain_text
+                        else string_text(element, names)
+                    )
+                    if len(text) > max_chars:
+                        raise too_large("string_length", maximum=max_chars)
+                    strings.append(text.replace("x005F_", "") if "x005F_" in text else text)
+                if batch:
+                    # The strings read so far, dropped in one go; the last may still be growing.
+                    del batch[-1].getparent()[:-1]
+                memory_check()
         except BrokenXml as error:
             raise FileRefused("not_a_workbook") from error
     return strings

@@ -136,6 +136,7 @@ def sheet_rows(
     cell_count = 0
     row_number = 0  # the last row handed over
     too_far = _COLUMN_LETTERS[max_column]
+    sheet_data = None
     with workbook.open(part) as counted:
 
         def report() -> None:
@@ -179,7 +180,7 @@ def sheet_rows(
                         number = element.get("r")
                         row_number = _row_number(number) if number else row_number + 1
                         hidden = element.get("hidden") in {"1", "true"}
-                        forget(element)  # and its cells
+                        sheet_data = element.getparent()
                         yield row_number, cells, hidden
                         cells = []
                         column = cell_count = 0
@@ -187,6 +188,9 @@ def sheet_rows(
                         return  # what follows (merged cells, page setup...) holds no rows
                     else:
                         forget(element)  # a column's width and style
+                if sheet_data is not None:
+                    # The rows read so far, dropped in one go (the last may still be growing).
+                    del sheet_data[:-1]
         except (BrokenXml, _Broken, ValueError, IndexError, TypeError) as error:
             raise on_unreadable_row(row_number + 1) from error
 
