@@ -9,8 +9,10 @@ from django.conf import settings
 
 from imports.reader.header import find_header, is_blank, picker
 from imports.reader.mapping_file import FileRefused, MappingFile, RawRow
+from imports.reader.xlsx_cells import Cells, SheetLimits
+from imports.reader.xlsx_fast import fast_declarations, fast_string_table, sheet_rows_fast
 from imports.reader.xlsx_parts import date_styles, shared_strings, workbook_layout
-from imports.reader.xlsx_sheet import SheetLimits, sheet_rows
+from imports.reader.xlsx_sheet import sheet_rows_lxml
 from imports.reader.xlsx_zip import WorkbookZip, ZipLimits
 
 
@@ -39,20 +41,29 @@ def _open_sheet(workbook: WorkbookZip) -> MappingFile:
     if passed_over:
         notes["hidden_sheets_passed_over"] = passed_over
     max_chars = settings.IMPORTS_MAX_CELL_CHARS
-    strings = shared_strings(
-        workbook, layout.shared_strings, maximum=settings.IMPORTS_XLSX_MAX_SHARED_STRINGS, max_chars=max_chars
+    strings: list[str] | None = []
+    if layout.shared_strings is not None:
+        limits = {"maximum": settings.IMPORTS_XLSX_MAX_SHARED_STRINGS, "max_chars": max_chars}
+        strings = fast_string_table(workbook, layout.shared_strings, **limits)
+        if strings is None:  # not all plain texts: read again, element by element
+            strings = shared_strings(workbook, layout.shared_strings, **limits)
+    cells = Cells(
+        strings,
+        date_styles(workbook, layout.styles),
+        layout.date1904,
+        SheetLimits(max_column=settings.IMPORTS_XLSX_MAX_COLUMN, max_cell_chars=max_chars),
     )
     progress = {"bytes": 0}
-    numbered = sheet_rows(
-        workbook,
-        sheet.part,
-        strings=strings,
-        styles=date_styles(workbook, layout.styles),
-        date1904=layout.date1904,
-        limits=SheetLimits(max_column=settings.IMPORTS_XLSX_MAX_COLUMN, max_cell_chars=max_chars),
-        on_unreadable_row=lambda row: FileRefused("damaged_workbook", row=row, sheet=sheet.title),
-        progress=progress,
-    )
+    unreadable = {
+        "on_unreadable_row": lambda row: FileRefused("damaged_workbook", row=row, sheet=sheet.title),
+        "progress": progress,
+    }
+    # The fast reader for the layout spreadsheets write, lxml for any other: docs/imports.md.
+    declarations = fast_declarations(workbook, sheet.part)
+    if declarations is not None:
+        numbered = sheet_rows_fast(workbook, sheet.part, declarations=declarations, cells=cells, **unreadable)
+    else:
+        numbered = sheet_rows_lxml(workbook, sheet.part, cells=cells, **unreadable)
     non_blank = ((number, cells) for number, cells, _hidden in numbered if not is_blank(cells))
     try:
         header = find_header(non_blank)

@@ -139,14 +139,12 @@ def date_styles(workbook: WorkbookZip, name: str | None) -> DateStyles:
     return styles
 
 
-def shared_strings(workbook: WorkbookZip, name: str | None, *, maximum: int, max_chars: int) -> list[str]:
+def shared_strings(workbook: WorkbookZip, name: str, *, maximum: int, max_chars: int) -> list[str]:
     """The shared strings table: at most ``maximum`` strings of at most ``max_chars`` characters each.
 
     Read as openpyxl reads it: a string's plain text and its rich-text runs, not its phonetic guide.
     """
     strings: list[str] = []
-    if name is None:
-        return strings
     names = LocalNames()
     plain_text = ""  # the tag of a plain text ("{namespace}t"), known from the first string
     with workbook.open(name) as stream:

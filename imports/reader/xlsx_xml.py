@@ -95,3 +95,12 @@ def elements(
     """As element_batches, one element at a time: for the parts other than the sheet."""
     for batch in element_batches(stream, tags, stalled=stalled, max_stall_bytes=max_stall_bytes):
         yield from batch
+
+
+def parse_row(text: str, declarations: str) -> Element:
+    """One ``row`` element parsed on its own, with the namespaces its worksheet declared."""
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
+    try:
+        return etree.fromstring(f"<wrapper{declarations}>{text}</wrapper>".encode(), parser)[0]
+    except (etree.XMLSyntaxError, IndexError) as error:
+        raise BrokenXml from error

@@ -63,7 +63,7 @@ def test_it_refuses_one_huge_cell_from_the_zip_directory_before_unpacking_it(tmp
     assert "पढ़े जाने से पहले ही अस्वीकार" in hindi and "100 गुना" in hindi
 
 
-def test_it_refuses_millions_of_shared_strings_in_a_few_kilobytes(tmp_path: Path) -> None:
+def test_it_refuses_a_table_of_millions_of_strings_in_a_few_kilobytes(tmp_path: Path) -> None:
     data = _built(tmp_path, many_strings, count=200_000)
 
     batch = batch_validated(data, name="mapping.xlsx")
@@ -123,7 +123,7 @@ def test_it_refuses_a_part_that_unpacks_past_the_size_limit(settings) -> None:  
     assert _refused(batch) == ("workbook_too_large", {"limit": "part_size", "maximum": 1})
 
 
-def test_it_counts_shared_strings_as_it_reads_them_and_stops_at_the_limit(  # type: ignore[no-untyped-def]
+def test_it_counts_the_strings_of_the_table_as_it_reads_them_and_stops_at_the_limit(  # type: ignore[no-untyped-def]
     settings, tmp_path: Path
 ) -> None:
     settings.IMPORTS_XLSX_MAX_SHARED_STRINGS = 1000
