@@ -16,20 +16,21 @@ from imports.reader.xlsx_sheet import sheet_rows_lxml
 from imports.reader.xlsx_zip import WorkbookZip, ZipLimits
 
 
-def open_xlsx(path: Path) -> MappingFile:
+def open_xlsx(path: Path, *, fast_reader: bool = True) -> MappingFile:
+    """The workbook's first visible sheet; ``fast_reader=False`` reads it all with lxml (bench/xlsx_readers.py)."""
     with path.open("rb") as handle:
         if handle.read(4) != b"PK\x03\x04":
             raise FileRefused("not_a_workbook")
     # Before any XML is parsed: the zip's directory against the limits (docs/imports.md, "Upload bombs").
     workbook = WorkbookZip(path, ZipLimits.from_settings())
     try:
-        return _open_sheet(workbook)
+        return _open_sheet(workbook, fast_reader=fast_reader)
     except BaseException:
         workbook.close()
         raise
 
 
-def _open_sheet(workbook: WorkbookZip) -> MappingFile:
+def _open_sheet(workbook: WorkbookZip, *, fast_reader: bool) -> MappingFile:
     layout = workbook_layout(workbook)
     if not layout.sheets:
         raise FileRefused("no_header")
@@ -44,7 +45,7 @@ def _open_sheet(workbook: WorkbookZip) -> MappingFile:
     strings: list[str] | None = []
     if layout.shared_strings is not None:
         limits = {"maximum": settings.IMPORTS_XLSX_MAX_SHARED_STRINGS, "max_chars": max_chars}
-        strings = fast_string_table(workbook, layout.shared_strings, **limits)
+        strings = fast_string_table(workbook, layout.shared_strings, **limits) if fast_reader else None
         if strings is None:  # not all plain texts: read again, element by element
             strings = shared_strings(workbook, layout.shared_strings, **limits)
     cells = Cells(
@@ -59,7 +60,7 @@ def _open_sheet(workbook: WorkbookZip) -> MappingFile:
         "progress": progress,
     }
     # The fast reader for the layout spreadsheets write, lxml for any other: docs/imports.md.
-    declarations = fast_declarations(workbook, sheet.part)
+    declarations = fast_declarations(workbook, sheet.part) if fast_reader else None
     if declarations is not None:
         numbered = sheet_rows_fast(workbook, sheet.part, declarations=declarations, cells=cells, **unreadable)
     else:
