@@ -21,7 +21,9 @@ def _app_order(client: Client, language: str) -> list[tuple[str, list[str]]]:
     client.cookies["django_language"] = language
     response = client.get("/staff/")
     assert response.status_code == 200
-    return [(app["app_label"], [model["object_name"] for model in app["models"]]) for app in response.context["app_list"]]
+    return [
+        (app["app_label"], [model["object_name"] for model in app["models"]]) for app in response.context["app_list"]
+    ]
 
 
 @pytest.mark.django_db
