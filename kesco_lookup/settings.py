@@ -216,8 +216,9 @@ IMPORTS_WORK_MEM = env_str("IMPORTS_WORK_MEM", "64MB")
 # could run it again.
 IMPORTS_FILE_RETENTION_DAYS = env_int("IMPORTS_FILE_RETENTION_DAYS", 30, minimum=1)
 # Upload bombs: a workbook small when zipped and huge unzipped is refused before it costs memory.
-# Defaults measured on a real 750,000-row export (docs/imports.md, "Upload bombs"): ~PARTS parts,
-# a sheet of ~SHEET MB at ~RATIO to 1, ~STRINGS shared strings. Each leaves ample headroom.
+# A 750,000-row export (docs/imports.md, "Upload bombs") has 6-9 parts, a sheet of 139-233 MB
+# packed 8.5 to 1, up to 2.06 million shared strings; the bombs pack 400-1,030 to 1. Each default
+# leaves room over the real file (4x and more) and none for a bomb.
 IMPORTS_XLSX_MAX_PARTS = env_int("IMPORTS_XLSX_MAX_PARTS", 1000, minimum=10)
 IMPORTS_XLSX_MAX_PART_MB = env_int("IMPORTS_XLSX_MAX_PART_MB", 1024, minimum=1)
 IMPORTS_XLSX_MAX_RATIO = env_int("IMPORTS_XLSX_MAX_RATIO", 100, minimum=10)

@@ -37,7 +37,9 @@ _CELL_LAYOUT = (
     r'(?: ?/>|>(?:<v>([^<&]*)</v>|(<is>)<t(?: xml:space="preserve")?>([^<&]*)</t></is>)</c>)'
 )
 _CELL = re.compile(_CELL_LAYOUT)
-_CELLS = re.compile(f"(?:{_CELL_LAYOUT})*")
+# A row of nothing but such cells, checked in the same pass that finds the row (groups made silent).
+_SILENT_CELL = _CELL_LAYOUT.replace("(", "(?:").replace("(?:?:", "(?:")
+_PLAIN_ROW = re.compile(r"\s*<row\b([^>]*?)(?:/>|>((?:" + _SILENT_CELL + r")*)</row>)")
 _ROW_NUMBER = re.compile(r'(?:^|\s)r="([^"]*)"')
 _HIDDEN = re.compile(r'(?:^|\s)hidden="(?:1|true)"')
 _SKIPPED = re.compile(r"\s*(?:<!--.*?-->|<\?.*?\?>)", re.S)
@@ -147,7 +149,10 @@ def sheet_rows_fast(
                         return  # <sheetData/>: no rows at all
                     in_rows, position = True, start.end()
                 while True:
-                    match = _ROW.match(buffer, position)
+                    match = _PLAIN_ROW.match(buffer, position)
+                    plain = match is not None
+                    if match is None:
+                        match = _ROW.match(buffer, position)
                     if match is None:
                         skipped = _SKIPPED.match(buffer, position)
                         if skipped is None:
@@ -155,7 +160,7 @@ def sheet_rows_fast(
                         position = skipped.end()
                         continue
                     position = match.end()
-                    row = _row(match, last, cells, declarations)
+                    row = _row(match, last, cells, declarations if not plain else None)
                     last = row[0]
                     yield row
                 if _END.match(buffer, position):
@@ -168,14 +173,15 @@ def sheet_rows_fast(
             raise on_unreadable_row(last + 1) from error
 
 
-def _row(match: re.Match[str], last: int, cells: Cells, declarations: str) -> SheetRow:
+def _row(match: re.Match[str], last: int, cells: Cells, declarations: str | None) -> SheetRow:
+    """A row matched by _PLAIN_ROW (``declarations`` None), or by _ROW, which lxml then reads."""
     attributes, inner = match.group(1), match.group(2)
     number = _ROW_NUMBER.search(attributes)
     current = row_number(number.group(1)) if number else last + 1
     values: list[object] = []
     if not inner:
         return current, values, _HIDDEN.search(attributes) is not None
-    if _CELLS.fullmatch(inner) is None:
+    if declarations is not None:
         # Something else between or in the cells (an entity, rich text, a formula): lxml reads this row.
         return cells.row_from_element(parse_row(match.group(0).strip(), declarations), last)
     found = _CELL.findall(inner)
