@@ -114,6 +114,7 @@ FILE_ERRORS = {
 # Which limit a workbook passed (the "limit" detail of workbook_too_large): the words for %(limit)s.
 WORKBOOK_LIMITS = {
     "parts": _("it is made of %(count)s parts, more than the %(maximum)s allowed."),
+    "directory": _("its table of contents is bigger than a workbook of %(maximum)s parts needs."),
     "part_size": _("one of its parts unpacks to more than %(maximum)s MB."),
     "ratio": _("one of its parts unpacks to more than %(maximum)s times its packed size."),
     "shared_strings": _("it holds more than %(maximum)s different texts."),

@@ -79,10 +79,52 @@ class DamagedMember(Exception):
     """The zip stream itself broke off (bad CRC, truncated deflate data): the caller names the row."""
 
 
+_END_OF_DIRECTORY = b"PK\x05\x06"
+_ZIP64_END_OF_DIRECTORY = b"PK\x06\x06"
+# What one member's entry in the directory may take: 46 bytes, its name, its extra fields. Excel's are
+# under 150 bytes; a directory past this times the parts allowed is not a workbook's.
+_DIRECTORY_BYTES_PER_PART = 1024
+
+
+def _directory_size(path: Path) -> tuple[int, int] | None:
+    """(members, bytes) the zip's end record gives its directory, read before zipfile builds it.
+
+    zipfile makes an object per member: a 200 MB upload of empty members would be two million of
+    them, a gigabyte, before any count could refuse it. None when there is no end record (zipfile
+    then says it is not a zip).
+    """
+    with path.open("rb") as handle:
+        handle.seek(0, 2)
+        size = handle.tell()
+        handle.seek(max(0, size - 65_557))  # the end record (22 bytes) and its comment (at most 65,535)
+        tail = handle.read()
+        at = tail.rfind(_END_OF_DIRECTORY)
+        if at < 0 or len(tail) < at + 22:
+            return None
+        members = int.from_bytes(tail[at + 10 : at + 12], "little")
+        directory = int.from_bytes(tail[at + 12 : at + 16], "little")
+        if (members == 0xFFFF or directory == 0xFFFFFFFF) and at >= 20:
+            # Zip64: the locator just before the record says where the zip64 end record is.
+            offset = int.from_bytes(tail[at - 12 : at - 4], "little")
+            handle.seek(offset)
+            record = handle.read(56)
+            if record[:4] == _ZIP64_END_OF_DIRECTORY and len(record) == 56:
+                members = int.from_bytes(record[32:40], "little")
+                directory = int.from_bytes(record[40:48], "little")
+    return members, directory
+
+
 class WorkbookZip:
     """An opened XLSX zip whose directory passed the limits; its members open through the counter."""
 
     def __init__(self, path: Path, limits: ZipLimits) -> None:
+        directory = _directory_size(path)
+        if directory is not None:
+            members, directory_bytes = directory
+            if members > limits.members:
+                raise too_large("parts", count=members, maximum=limits.members)
+            if directory_bytes > limits.members * _DIRECTORY_BYTES_PER_PART:
+                raise too_large("directory", maximum=limits.members)
         try:
             self._zip = zipfile.ZipFile(path)
             members = self._zip.infolist()

@@ -114,6 +114,23 @@ def test_it_refuses_a_workbook_of_too_many_parts(settings) -> None:  # type: ign
     assert "it is made of 14 parts, more than the 10 allowed" in _messages(batch)[0]
 
 
+def test_it_refuses_a_zip_directory_too_big_for_its_parts_before_zipfile_reads_it(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.IMPORTS_XLSX_MAX_PARTS = 10  # a directory of at most 10 KB
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for item in zipfile.ZipFile(io.BytesIO(xlsx_bytes([HEADER.split(",")]))).infolist():
+            archive.writestr(item, b"")
+        # One member more, whose name is long enough to make the directory too big for 10 parts.
+        archive.writestr("xl/media/" + "n" * 20_000 + ".png", b"")
+
+    batch = batch_validated(buffer.getvalue(), name="mapping.xlsx")
+
+    assert _refused(batch) == ("workbook_too_large", {"limit": "directory", "maximum": 10})
+    english, hindi = _messages(batch)
+    assert "its table of contents is bigger than a workbook of 10 parts needs" in english
+    assert "10 हिस्सों वाली वर्कबुक" in hindi
+
+
 def test_it_refuses_a_part_that_unpacks_past_the_size_limit(settings) -> None:  # type: ignore[no-untyped-def]
     settings.IMPORTS_XLSX_MAX_PART_MB = 1
     rows = [HEADER.split(",")] + [[f"{50000000 + n}", f"{3050000000 + n}", f"Consumer {n}"] for n in range(20_000)]
