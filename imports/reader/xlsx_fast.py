@@ -180,7 +180,7 @@ def _row(match: re.Match[str], last: int, cells: Cells, declarations: str | None
     current = row_number(number.group(1)) if number else last + 1
     values: list[object] = []
     if not inner:
-        return current, values, _HIDDEN.search(attributes) is not None
+        return current, values, "hidden" in attributes and _HIDDEN.search(attributes) is not None
     if declarations is not None:
         # Something else between or in the cells (an entity, rich text, a formula): lxml reads this row.
         return cells.row_from_element(parse_row(match.group(0).strip(), declarations), last)
@@ -190,6 +190,9 @@ def _row(match: re.Match[str], last: int, cells: Cells, declarations: str | None
     strings = cells.strings
     max_column = cells.max_column
     max_chars = cells.max_chars
+    # No value can be longer than the row's XML: only a row that long has its values measured.
+    long_row = len(inner) > max_chars
+    size = 0  # len(values), kept by hand: this loop runs for every cell of the sheet
     for letters, style, cell_type, text, inline_start, inline in found:
         # findall gives "" for what a cell lacks: an inline string says so by its <is>.
         if inline_start:
@@ -199,15 +202,19 @@ def _row(match: re.Match[str], last: int, cells: Cells, declarations: str | None
         elif not text:
             continue
         elif cell_type == "s":
-            value = strings[int(text)]
+            value = strings[int(text)]  # measured when the strings were read
         else:
             value = cells.value(cell_type or "n", style or None, text)
         column = COLUMN_NUMBERS[letters]
         if column > max_column:
             raise too_large("columns", row=current, column=cells.too_far)
-        if value.__class__ is str and len(value) > max_chars:  # type: ignore[arg-type]
+        if long_row and value.__class__ is str and len(value) > max_chars:  # type: ignore[arg-type]
             raise too_large("cell_length", row=current, maximum=max_chars)
-        if len(values) < column:
-            values.extend([None] * (column - len(values)))
-        values[column - 1] = value
-    return current, values, _HIDDEN.search(attributes) is not None
+        if column > size:
+            if column > size + 1:
+                values.extend([None] * (column - size - 1))
+            values.append(value)
+            size = column
+        else:
+            values[column - 1] = value
+    return current, values, "hidden" in attributes and _HIDDEN.search(attributes) is not None
