@@ -45,18 +45,14 @@ if PRODUCTION and SECRET_KEY and (_reason := _weak_secret_key(SECRET_KEY)):
 # Each middleware is first in MIDDLEWARE (settings/core.py), so error pages, static files and the
 # API's JSON get the headers too.
 # django-csp 4: nothing inline runs or styles a page. Scripts and stylesheets are files under static/
-# (or an app's static/); the one inline piece left is Django's own, hashed below.
+# (or an app's static/). Django 5.2's admin has one inline <style>, in change_list.html, rendered only
+# for a ModelAdmin with actions_on_top and actions_on_bottom both off: none here. One that turns them
+# off must add that style's hash to style-src (the header crawl's test fails and names it).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [
-            SELF,
-            # Django 5.2's admin/change_list.html, on changelists without bulk actions (mappings):
-            # <style> #changelist table thead th:first-child {width: inherit} </style>, whitespace and
-            # all. tests/kesco_lookup/test_security_headers.py fails if a Django upgrade changes it.
-            "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='",
-        ],
+        "style-src": [SELF],
         # data: for the pages' empty icon (<link rel="icon" href="data:,">, templates/base.html), which
         # spares phones a request for /favicon.ico. A picture cannot run script.
         "img-src": [SELF, "data:"],
@@ -73,9 +69,8 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",
-        "ambient-light-sensor",
         "autoplay",
-        "bluetooth",
+        "bluetooth",  # Chrome on Android knows it (desktop Linux Chromium warns it does not)
         "browsing-topics",  # ad interest tracking (the successor of FLoC's interest-cohort)
         "camera",
         "display-capture",
@@ -97,7 +92,7 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
         "screen-wake-lock",
         "serial",
         "usb",
-        "web-share",
+        "web-share",  # the same
         "window-management",
         "xr-spatial-tracking",
     )
