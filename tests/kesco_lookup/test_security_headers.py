@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.test import Client, override_settings
 
@@ -114,14 +116,37 @@ def _error_pages(crawl: Crawl, site: dict[str, str], test_settings) -> None:  # 
         caches["ratelimit-down"].close()
 
 
+# The object each admin model's pages are shown with (the site fixture's ids; a group made by migrate).
+_MODEL_TOKENS = {
+    "accounts/accountmapping": "ID_MAPPING",
+    "imports/importbatch": "ID_BATCH",
+    "safety/scamreport": "ID_REPORT",
+    "auth/user": "ID_STAFF",
+    "auth/group": "ID_GROUP",
+    "safety/alert": "ID_ALERT",
+    "safety/officialcontact": "ID_CONTACT",
+    "safety/paymentchannel": "ID_CONTACT",
+    "safety/safetyrule": "ID_RULE",
+    "safety/genuinemessage": "ID_GENUINE",
+}
+
+
+def _filled(template: str, params: tuple[str, ...], site: dict[str, str]) -> str:
+    model = re.match(r"/staff/(\w+/\w+)/", template)
+    token = _MODEL_TOKENS.get(model[1], ID_TOKENS[0]) if model else ID_TOKENS[0]
+    path = template % {name: PARAMETER_VALUES[name][0] if name in PARAMETER_VALUES else token for name in params}
+    for name, value in site.items():
+        path = path.replace(name, value)
+    return path
+
+
 def test_every_response_carries_the_security_headers_and_no_inline_code(site, settings) -> None:
     crawl = Crawl()
     staff = _as_staff(site["session_key"])
+    site = {**site, "ID_GROUP": str(Group.objects.first().pk)}
     # Every route, its parameters filled with the site's objects, as a consumer and as the administrator.
     for template, params in routes():
-        path = template % {name: PARAMETER_VALUES.get(name, ID_TOKENS)[0] for name in params}
-        for token, value in site.items():
-            path = path.replace(token, value)
+        path = _filled(template, params, site)
         crawl(Client(raise_request_exception=False).get(path), f"GET {path}")
         crawl(staff.get(path), f"GET {path} as the administrator")
     # The API answers JSON, and a page that takes no GET its 405.
@@ -138,7 +163,9 @@ def test_every_response_carries_the_security_headers_and_no_inline_code(site, se
     # The crawl met the pages it claims to (and the ids filled in reached real objects' pages).
     assert {200, 302, 400, 403, 404, 405, 413, 429, 503} <= crawl.statuses, crawl.statuses
     assert any(r.get("Content-Type") == "application/json" for r in crawl.responses)
-    assert any(r.wsgi_request.path == f"/staff/imports/importbatch/{site['ID_BATCH']}/change/" for r in crawl.responses)
+    pages = {(r.wsgi_request.path, r.status_code) for r in crawl.responses}
+    for model, token in _MODEL_TOKENS.items():
+        assert (f"/staff/{model}/{site[token]}/change/", 200) in pages, model
 
 
 def test_the_check_finds_inline_code_the_policy_would_block() -> None:
