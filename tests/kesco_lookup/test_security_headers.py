@@ -18,7 +18,9 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.test import Client, override_settings
+from django.urls import path
 
+from kesco_lookup import urls as site_urls
 from safety.models import Alert
 from tests.helpers import sign_in
 from tests.kesco_lookup.fuzz import ID_TOKENS, PARAMETER_VALUES, routes
@@ -166,6 +168,27 @@ def test_every_response_carries_the_security_headers_and_no_inline_code(site, se
     pages = {(r.wsgi_request.path, r.status_code) for r in crawl.responses}
     for model, token in _MODEL_TOKENS.items():
         assert (f"/staff/{model}/{site[token]}/change/", 200) in pages, model
+
+
+def _fails(request):  # type: ignore[no-untyped-def]
+    raise RuntimeError("a fault")
+
+
+# A URLconf with the site's routes and one view that fails, for the 500 pages (none of ours fails).
+urlpatterns = [path("fails/", _fails), path("api/fails/", _fails), *site_urls.urlpatterns]
+handler500 = site_urls.handler500
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_the_500_pages_carry_the_headers_too() -> None:
+    crawl = Crawl()
+    client = Client(raise_request_exception=False)
+    crawl(client.get("/fails/"), "500")
+    crawl(client.get("/api/fails/"), "500 under /api/ (JSON)")
+
+    crawl.assert_no_problems()
+    assert crawl.statuses == {500}
+    assert crawl.responses[1]["Content-Type"] == "application/json"
 
 
 def test_the_check_finds_inline_code_the_policy_would_block() -> None:
