@@ -21,10 +21,12 @@ DEBUG = env_bool("DJANGO_DEBUG", default=False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off when KESCO_ENV=production.")
 
+DEVELOPMENT_SECRET_KEY = "development-only-insecure-key-do-not-use-in-production"  # noqa: S105 (never production's)
 SECRET_KEY = env_str(
     "DJANGO_SECRET_KEY",
-    # Only ever used on a developer's machine: production refuses to start without its own key.
-    default=None if PRODUCTION else "development-only-insecure-key-do-not-use-in-production",
+    # Only ever used on a developer's machine: production refuses to start without its own key (nor
+    # with one like this: settings/security.py).
+    default=None if PRODUCTION else DEVELOPMENT_SECRET_KEY,
     required=PRODUCTION,
 )
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_ratelimit",
+    "csp",  # django-csp: the Content-Security-Policy header (settings/security.py) and its checks
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -55,6 +58,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response gets the headers, whichever middleware below answers it (static
+    # files, the 413 and 400 of unreadable bodies, axes' lock-out, the HTTPS redirect): settings/security.py.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise, which answers static files (already compressed) before this is reached.
@@ -71,7 +79,6 @@ MIDDLEWARE = [
     "kesco_lookup.middleware.RequestBodyLimitMiddleware",
     "kesco_lookup.middleware.UnreadableRequestMiddleware",  # a 400 before the CSRF check reads the body
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "staff.middleware.SignInAgeLimitMiddleware",
     "staff.middleware.AdminPermissionDeniedMiddleware",
     # Last, as django-axes asks: it turns a sign-in refused for too many failures into its page.

@@ -28,22 +28,14 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.signals import got_request_exception
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from hypothesis import HealthCheck, event, example, given
 from hypothesis import settings as hypothesis_settings
 
-from accounts.models import AccountMapping
-from safety.demo import load_safety_demo
-from safety.models import Alert, GenuineMessage, OfficialContact, SafetyRule
-from safety.services import scam_report_create
-from tests.helpers import make_mapping, sign_in
-from tests.imports.helpers import batch_validated, csv_bytes
 from tests.kesco_lookup.fuzz import (
     BOUNDARY,
     ID_TOKENS,
@@ -54,7 +46,6 @@ from tests.kesco_lookup.fuzz import (
     requests,
     routes,
 )
-from tests.staff.helpers import member_of_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -64,40 +55,6 @@ _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', r
 JUNK_FORM_TYPE = "application/x-www-form-urlencoded"
 JUNK_FORM = b"q=12345678&action=delete_selected&_selected_action=1&code=000000&next=//evil.example/"
 _AXES_TABLES = {"axes_accessattempt", "axes_accessfailurelog", "axes_accesslog"}
-
-
-@pytest.fixture
-def site(settings, tmp_path) -> dict[str, str]:
-    """One of everything the admin shows, and a signed-in administrator: the ids the paths use."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    load_safety_demo()
-    now = timezone.now()
-    alert = Alert.objects.create(title_hi="चेतावनी", title_en="Alert", text_hi="पाठ", text_en="Text", starts_at=now)
-    genuine = GenuineMessage.objects.create(
-        sender_id="UPPCLT",
-        description_hi="बिल",
-        description_en="Bill",
-        never_contains_hi="लिंक",
-        never_contains_en="links",
-    )
-    report = scam_report_create(
-        channel="sms", suspect="9876543210", message_text="Pay now", contacted_on=None, money_lost=False, contact=""
-    )
-    batch = batch_validated(csv_bytes("12345670,9912345670,Ram Lal,Kidwai Nagar,9876543210"))
-    administrator = member_of_staff("fuzz-admin", superuser=True)
-    session_key = sign_in(Client(), administrator).session.session_key
-    return {
-        "ID_MAPPING": str(make_mapping().pk),
-        "ID_REPORT": str(report.pk),
-        "ID_BATCH": str(batch.pk),
-        "ID_STAFF": str(administrator.pk),
-        "ID_ALERT": str(alert.pk),
-        "ID_CONTACT": str(OfficialContact.objects.first().pk),
-        "ID_RULE": str(SafetyRule.objects.first().pk),
-        "ID_GENUINE": str(genuine.pk),
-        "ID_TYPE": str(ContentType.objects.get_for_model(AccountMapping).pk),
-        "session_key": session_key,
-    }
 
 
 def _send(fuzz: FuzzRequest, site: dict[str, str]):  # type: ignore[no-untyped-def]

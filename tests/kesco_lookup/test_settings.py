@@ -64,9 +64,11 @@ def test_production_refuses_to_start_without_its_secrets_and_services():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+# A key production accepts: 50 characters or more, varied, not saying it is for development.
+GOOD_KEY = "Zq7-test-only-9fK2mWp4Lx8vRt6Yb3Nc1Hd5Jg0Se_AuQiOoPlMkXwEy"
 _PRODUCTION = {
     "KESCO_ENV": "production",
-    "DJANGO_SECRET_KEY": "x" * 50,
+    "DJANGO_SECRET_KEY": GOOD_KEY,
     "DJANGO_ALLOWED_HOSTS": "lookup.example",
     "DATABASE_URL": "postgres://kesco@db/kesco",
     "REDIS_URL": "redis://cache:6379/0",
@@ -85,7 +87,7 @@ def test_production_names_each_required_variable_that_is_missing(missing):
 
 
 def test_production_refuses_debug():
-    result = _import_settings(KESCO_ENV="production", DJANGO_DEBUG="1", DJANGO_SECRET_KEY="x" * 50)
+    result = _import_settings(KESCO_ENV="production", DJANGO_DEBUG="1", DJANGO_SECRET_KEY=GOOD_KEY)
     assert result.returncode != 0
     assert "DJANGO_DEBUG" in result.stderr
 
@@ -93,13 +95,42 @@ def test_production_refuses_debug():
 def test_production_starts_with_everything_set():
     result = _import_settings(
         KESCO_ENV="production",
-        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_SECRET_KEY=GOOD_KEY,
         DJANGO_ALLOWED_HOSTS="lookup.example",
         DATABASE_URL="postgres://kesco@db/kesco",
         REDIS_URL="redis://cache:6379/0",
         CELERY_BROKER_URL="redis://cache:6379/1",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_the_rate_limits_off():
+    result = _import_settings(**_PRODUCTION, RATELIMIT_ENABLE="0")
+    assert result.returncode != 0
+    assert "RATELIMIT_ENABLE must be on" in result.stderr
+
+
+def test_development_still_runs_with_the_rate_limits_off():
+    # make bench-lookup times the lookup alone that way.
+    assert _import_settings(RATELIMIT_ENABLE="0").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("k3y-" * 12, "fewer than 50"),  # 48 characters
+        ("abcd" * 13, "fewer than 5 different characters"),
+        ("development-only-insecure-key-do-not-use-in-production", "looks like the development key"),
+        ("django-insecure-" + GOOD_KEY, "looks like the development key"),
+        (GOOD_KEY + "-DEVELOPMENT", "looks like the development key"),
+    ],
+)
+def test_production_refuses_a_weak_secret_key_and_names_it(key, reason):
+    result = _import_settings(**{**_PRODUCTION, "DJANGO_SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is too weak" in result.stderr
+    assert reason in result.stderr
+    assert key not in result.stderr  # the key itself is never printed
 
 
 def test_an_unknown_environment_name_is_refused():

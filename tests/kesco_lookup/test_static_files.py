@@ -28,7 +28,8 @@ def test_production_settings_choose_the_hashed_compressed_storage():
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}}
     production = {
         "KESCO_ENV": "production",
-        "DJANGO_SECRET_KEY": "x" * 50,
+        # Production refuses a key of one repeated character (settings/security.py).
+        "DJANGO_SECRET_KEY": "Zq7-test-only-9fK2mWp4Lx8vRt6Yb3Nc1Hd5Jg0Se_AuQiOoPlMkXwEy",
         "DJANGO_ALLOWED_HOSTS": "lookup.example",
         "DATABASE_URL": "postgres://kesco@db/kesco",
         "REDIS_URL": "redis://cache:6379/0",
