@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -110,4 +111,23 @@ def test_a_miss_lists_the_division_offices_marked_as_demo(browser, live_server):
     expect(offices.first.locator(".demo-badge")).to_be_visible()
     assert page.locator("#old-number").count() == 0
     page.screenshot(path=str(SCREENSHOTS / "miss-offices-hi.png"), full_page=True)
+    context.close()
+
+
+def test_reporting_from_a_check_carries_what_was_found_and_ends_with_a_reference(browser, live_server):
+    context = small_phone(browser, height=740)
+    page = context.new_page()
+    page.goto(live_server.url + "/check/")
+    page.locator("#id_message").fill("VM-KESCOB: Your bill is not updated. Power cut tonight. Call 9876543210")
+    page.locator("#check-form button.primary").click()
+    page.locator(".report-start button").click()
+    expect(page.locator("#id_suspect")).to_have_value("KESCOB")
+    expect(page.locator("#id_message_text")).to_contain_text("Power cut tonight")
+    expect(page.locator("input[name=channel][value=sms]")).to_be_checked()
+    assert "KESCOB" not in page.url and "9876543210" not in page.url
+    page.screenshot(path=str(SCREENSHOTS / "report-prefilled-hi.png"), full_page=True)
+    page.locator("input[name=money_lost][value=no]").check()
+    page.locator("#report-form button.primary").click()
+    expect(page.locator("#report-reference")).to_have_text(re.compile(r"^[2-9A-Z]{8}$"))
+    page.screenshot(path=str(SCREENSHOTS / "report-done-hi.png"), full_page=True)
     context.close()
