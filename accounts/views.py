@@ -8,6 +8,7 @@ import logging
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -22,7 +23,7 @@ from kesco_lookup.language import language_switch, switched_on_form, typed_initi
 from kesco_lookup.limits import Limited, LimiterUnavailable, client_ip
 from kesco_lookup.middleware import declared_length
 from kesco_lookup.views import limiter_unavailable, rate_limited, request_too_large
-from safety.selectors import payment_channels_list
+from safety.selectors import division_offices_list, payment_channels_list
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,11 @@ def _form_shown_again(request: HttpRequest) -> HttpResponse:
     }
     if request.POST.get("page") == Outcome.NO_MATCH:
         # The no-match page is the same for every miss, so it can be shown again without the numbers.
-        return render(request, "accounts/result.html", {**context, "result": NO_MATCH})
+        return render(
+            request,
+            "accounts/result.html",
+            {**context, "result": NO_MATCH, "division_offices": division_offices_list()},
+        )
     return render(request, "accounts/home.html", context)
 
 
@@ -107,10 +112,15 @@ def lookup(request: HttpRequest) -> HttpResponse:
         "form": LookupForm(),
         "payment_channels": payment_channels_list(),
     }
-    if result.outcome is not Outcome.NO_MATCH:
+    if result.outcome is Outcome.NO_MATCH:
+        # The same list for every miss: where to go next.
+        context["division_offices"] = division_offices_list()
+    else:
         # For the language switch, which asks the same again (through the same limits; a match is
-        # no failure). Hidden in the no-store page, never in a URL.
+        # no failure), and shown on the answer as the number it is for. Hidden in the no-store
+        # page, never in a URL.
         context["again"] = form.cleaned_data
+        context["answered_on"] = timezone.localdate()
     return render(request, "accounts/result.html", context)
 
 

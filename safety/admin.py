@@ -68,7 +68,7 @@ class OfficialContactAdmin(admin.ModelAdmin):
         "verified_by",
     )
     list_filter = ("is_demo", "kind", "is_payment_channel", "is_active")
-    search_fields = ("name_en", "name_hi", "value")
+    search_fields = ("name_en", "name_hi", "value", "address_en", "address_hi")
     readonly_fields = ("verified_on", "verified_by", "created_at", "updated_at")
     actions = (mark_verified,)
 
@@ -136,15 +136,15 @@ def _status_action(status: ScamReport.Status, description: str):
 
 @admin.register(ScamReport)
 class ScamReportAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "channel", "suspect", "money_lost_flag", "status", "contacted_on")
+    list_display = ("reference", "created_at", "channel", "suspect", "money_lost_flag", "status", "contacted_on")
     # Money lost first: those victims must call 1930 within hours, the rest can wait.
     ordering = ("-money_lost", "-created_at")
     list_filter = ("status", "channel", "money_lost", "created_at")
-    # Search only the suspect's number: the admin search is a GET, and the consumer's own contact
-    # must not end up in URLs or access logs.
-    search_fields = ("suspect",)
+    # Search only the suspect's number and the report's reference (what a consumer quotes): the admin
+    # search is a GET, and the consumer's own contact or text must not end up in URLs or access logs.
+    search_fields = ("reference", "suspect")
     readonly_fields = (
-        "channel", "suspect", "suspect_as_typed", "message_text", "contacted_on", "money_lost", "contact",
+        "reference", "channel", "suspect", "suspect_as_typed", "message_text", "contacted_on", "money_lost", "contact",
         "screenshot_link", "created_at", "updated_at",
     )  # fmt: skip
     fields = (*readonly_fields[:-2], "status", "created_at", "updated_at")

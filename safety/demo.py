@@ -3,7 +3,8 @@
 All contacts are demo data (is_demo=True): staff must check each one against KESCO's own records
 and verify it in the admin before the site goes live. UPPCLT, UPPCLA and 1912 come from the
 project's brief; the UPI ID and the app below are INVENTED placeholders (".invalid" / "example")
-so that the checker has one of each kind to compare against. Entries that already exist are left
+so that the checker has one of each kind to compare against, and so are the division offices
+(names, addresses and phone numbers made up for the lookup's no-match page). Entries that already exist are left
 alone, so staff edits survive a second load_demo.
 """
 
@@ -59,6 +60,8 @@ CONTACTS = (
         name_hi="आपके खंड (डिवीज़न) कार्यालय का कैश काउंटर",
         name_en="Cash counter at your division office",
         value="KESCO division offices, Kanpur",
+        address_hi="KESCO के खंड कार्यालय, कानपुर",
+        address_en="KESCO division offices, Kanpur",
         hours_hi="सोम-शनि, सुबह 10 से शाम 5",
         hours_en="Mon-Sat, 10 am to 5 pm",
     ),
@@ -105,6 +108,29 @@ CONTACTS = (
         value="Demo app",
         store_link="https://play.google.com/store/apps/details?id=in.example.kesco.demo",
     ),
+)
+
+
+def _demo_office(letter: str, order: int, area_hi: str, area_en: str) -> dict:
+    # Invented, and saying so in both languages: staff replace each with a real office and verify it.
+    return dict(
+        seed_key=f"office-demo-{letter.lower()}",
+        kind=Kind.DIVISION_OFFICE,
+        display_order=order,
+        name_hi=f"डेमो खंड कार्यालय {letter} ({area_hi}; काल्पनिक)",
+        name_en=f"Demo division office {letter} ({area_en}; invented)",
+        value=f"0512-000000{order - 89}",
+        address_hi=f"डेमो पता {letter}, {area_hi}, कानपुर (काल्पनिक: असली पते से बदलें)",
+        address_en=f"Demo address {letter}, {area_en}, Kanpur (invented: replace with the real one)",
+        hours_hi="सोम-शनि, सुबह 10 से शाम 5",
+        hours_en="Mon-Sat, 10 am to 5 pm",
+    )
+
+
+DIVISION_OFFICES = (
+    _demo_office("A", 90, "किदवई नगर", "Kidwai Nagar"),
+    _demo_office("B", 91, "गोविंद नगर", "Govind Nagar"),
+    _demo_office("C", 92, "कल्याणपुर", "Kalyanpur"),
 )
 
 RULES = (
@@ -191,7 +217,7 @@ ALERTS = (
 
 def load_safety_demo() -> tuple[int, int]:
     """Create missing seed entries; return how many contacts and rules exist in all."""
-    for entry in CONTACTS:
+    for entry in (*CONTACTS, *DIVISION_OFFICES):
         fields = dict(entry)
         OfficialContact.objects.get_or_create(seed_key=fields.pop("seed_key"), defaults=fields)
     for entry in RULES:

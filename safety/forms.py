@@ -6,9 +6,11 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from safety.checker import CheckResult, ItemKind, UpiPayment
 from safety.models import ScamReport
 from safety.qr import image_max_megabytes, image_reencode, image_validate
 
@@ -18,6 +20,8 @@ _TEXT_ERRORS = {
     # Django refuses text with NUL characters (ProhibitNullCharactersValidator).
     "null_characters_not_allowed": _("This text has characters we cannot accept. Please type or paste it again."),
 }
+# What a suspect field holds at most: a phone number, a sender ID or a UPI ID.
+_SUSPECT_MAX_CHARS = 60
 _CHOICE_ERRORS = {"invalid_choice": _("Please choose one of the options shown.")}
 _PICTURE_ERRORS = {
     "invalid": _("No picture arrived. Please choose the picture again."),
@@ -71,7 +75,7 @@ class ReportForm(_SafetyForm):
     suspect = forms.CharField(
         label=_("Their phone number or SMS sender ID"),
         required=False,
-        max_length=60,
+        max_length=_SUSPECT_MAX_CHARS,
         help_text=_("For example 98765 43210 or VM-ABCDEF."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={**_TEXT_ERRORS, "max_length": _("This is too long for a number or a sender ID.")},
@@ -138,3 +142,42 @@ class ReportForm(_SafetyForm):
                 code="nothing_to_report",
             )
         return cleaned
+
+
+def report_initial_from_check(result: CheckResult, message: str) -> dict[str, str]:
+    """The report form filled in with what a message check found: the text, the first suspect
+    sender ID (else phone number) that is not official, and the channel when that tells it (a
+    sender ID only comes on an SMS)."""
+    suspects = [
+        item for item in result.items if not item.is_official and item.kind in (ItemKind.SENDER_ID, ItemKind.PHONE)
+    ]
+    suspects.sort(key=lambda item: item.kind is not ItemKind.SENDER_ID)
+    has_sender = any(item.kind is ItemKind.SENDER_ID for item in result.items)
+    return {
+        "channel": ScamReport.Channel.SMS if has_sender else "",
+        "suspect": suspects[0].shown if suspects else "",
+        "message_text": message,
+    }
+
+
+def report_initial_from_qr(payment: UpiPayment) -> dict[str, str]:
+    """The report form filled in from a QR code's UPI payment: its payee's UPI ID and the name written in it."""
+    upi_id = payment.payee_upi_ids[0] if payment.payee_upi_ids else ""
+    text = _('A QR code that pays the UPI ID %(upi_id)s, with the name "%(name)s" written in it.') % {
+        "upi_id": ", ".join(payment.payee_upi_ids) or "-",
+        "name": payment.payee_name or "-",
+    }
+    return {"channel": "", "suspect": upi_id[:_SUSPECT_MAX_CHARS], "message_text": str(text)}
+
+
+def report_prefill(data: QueryDict) -> dict[str, str]:
+    """The report form's starting values from a check result's "Report this" POST, each cut to its field's size.
+
+    A channel that is not one of the choices is dropped, not shown as an error: the form is not sent yet.
+    """
+    channel = data.get("channel", "")
+    return {
+        "channel": channel if channel in ScamReport.Channel.values else "",
+        "suspect": data.get("suspect", "")[:_SUSPECT_MAX_CHARS],
+        "message_text": data.get("message_text", "")[: settings.SAFETY_MESSAGE_MAX_CHARS],
+    }

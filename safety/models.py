@@ -7,6 +7,7 @@ Entries seeded by load_demo are demo data until a staff member verifies them.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -34,6 +35,8 @@ class OfficialContact(Bilingual, models.Model):
         BBPS = "bbps", _("BBPS biller")
         PHONE = "phone", _("Phone number")
         SENDER_ID = "sender_id", _("SMS sender ID")
+        # Shown on the lookup's no-match page: where to go with an old bill. Its value is its phone.
+        DIVISION_OFFICE = "division_office", _("Division office")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name_hi = models.CharField(_("name (Hindi)"), max_length=200)
@@ -41,6 +44,10 @@ class OfficialContact(Bilingual, models.Model):
     # The thing a consumer compares against: a URL or domain, a phone number, a sender ID, a UPI
     # ID, a biller name, or a street address for a counter.
     value = models.CharField(_("address, URL, number or ID"), max_length=300)
+    # Where a cash counter or a division office is, in words a consumer reads in either language;
+    # when set, consumers see it rather than the value.
+    address_hi = models.CharField(_("address (Hindi)"), max_length=300, blank=True)
+    address_en = models.CharField(_("address (English)"), max_length=300, blank=True)
     hours_hi = models.CharField(_("hours (Hindi)"), max_length=200, blank=True)
     hours_en = models.CharField(_("hours (English)"), max_length=200, blank=True)
     # For apps: the store page (its host and app id are what the checker compares).
@@ -82,6 +89,10 @@ class OfficialContact(Bilingual, models.Model):
     @property
     def hours(self) -> str:
         return self.localised("hours")
+
+    @property
+    def address(self) -> str:
+        return self.localised("address")
 
     @property
     def is_link(self) -> bool:
@@ -137,6 +148,18 @@ def _screenshot_path(report: ScamReport, filename: str) -> str:
     return f"scam-reports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
+# No 0/O, 1/I/L or 5/S: a reference read out over the phone or copied by hand stays the same.
+_REFERENCE_ALPHABET = "2346789ABCDEFGHJKMNPQRTUVWXYZ"
+
+
+def report_reference_new() -> str:
+    """Eight random letters and digits (29^8, about 5 * 10^11): nothing about the consumer in it.
+
+    Not checked against the table: a clash is that unlikely, and the unique index refuses it anyway.
+    """
+    return "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+
+
 class ScamReport(models.Model):
     """A consumer's report of a suspected scam, for staff to triage and pass to the police.
 
@@ -155,6 +178,10 @@ class ScamReport(models.Model):
         FORWARDED = "forwarded", _("Forwarded to police")
         CLOSED = "closed", _("Closed")
 
+    # What the consumer quotes to staff afterwards: random, no personal data, searchable in the admin.
+    reference = models.CharField(
+        _("reference"), max_length=8, unique=True, default=report_reference_new, editable=False
+    )
     channel = models.CharField(_("how they contacted"), max_length=20, choices=Channel.choices)
     # Normalised (E.164 for phone numbers, upper case for sender IDs) so that reports group by it.
     suspect = models.CharField(_("suspect number or sender ID"), max_length=40, blank=True, db_index=True)

@@ -17,6 +17,11 @@ def payment_channels_list() -> QuerySet[PaymentChannel]:
     return PaymentChannel.objects.filter(is_active=True)
 
 
+def division_offices_list() -> QuerySet[OfficialContact]:
+    """The offices a consumer can visit, for the lookup's no-match page: the same list for every miss."""
+    return OfficialContact.objects.filter(is_active=True, kind=Kind.DIVISION_OFFICE)
+
+
 def safety_rules_list() -> QuerySet[SafetyRule]:
     return SafetyRule.objects.filter(is_active=True)
 
@@ -48,7 +53,7 @@ def official_registry_get() -> Registry:
             parts = urlsplit(row.store_link)
             app_id = (parse_qs(parts.query).get("id") or [""])[0]
             _remember(registry.apps, ((parts.hostname or "").lower(), app_id), row.is_demo)
-        elif row.kind == Kind.PHONE:
+        elif row.kind in (Kind.PHONE, Kind.DIVISION_OFFICE):  # an office's value is its phone
             _remember(registry.phones, normalise_phone(value), row.is_demo)
         elif row.kind == Kind.UPI:
             _remember(registry.upi_ids, value.lower(), row.is_demo)

@@ -6,7 +6,6 @@ it is ever opened, fetched or followed. Text travels only in POST bodies, never 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -22,13 +21,21 @@ from kesco_lookup.limits import LimiterUnavailable
 from kesco_lookup.views import limiter_unavailable, rate_limited
 from safety import limits
 from safety.checker import check_message
-from safety.forms import CheckForm, QrForm, ReportForm
+from safety.forms import (
+    CheckForm,
+    QrForm,
+    ReportForm,
+    report_initial_from_check,
+    report_initial_from_qr,
+    report_prefill,
+)
 from safety.qr import image_too_large_error, image_validate, qr_read
 from safety.selectors import genuine_messages_list, official_registry_get, payment_channels_list
 from safety.services import scam_report_create
 from safety.uploads import upload_capped, upload_refused
 
 _REPORT_DONE_SESSION_KEY = "safety_report_money_lost"
+_REPORT_REFERENCE_SESSION_KEY = "safety_report_reference"
 
 
 def _refused_by_limits(request: HttpRequest, rules: tuple[str, ...], *, count: bool = True) -> HttpResponse | None:
@@ -65,6 +72,7 @@ def check(request: HttpRequest) -> HttpResponse:
         "result": result,
         # Echoed back only inside the report form, so that reporting needs no second paste.
         "message": message,
+        "report_initial": report_initial_from_check(result, message),
         "form": CheckForm(),
         "genuine_messages": genuine_messages_list(),
         "payment_channels": payment_channels_list(),
@@ -99,7 +107,11 @@ def _check_qr(request: HttpRequest) -> HttpResponse:
             form.add_error("image", error)
     if contents is None:
         return render(request, "safety/qr.html", {"form": form})
-    context = {"form": QrForm(), "contents": contents, "payment_channels": payment_channels_list()}
+    # Each UPI payment gets its own "Report this", filled in with its payee (in the POST, never a URL).
+    contents_with_reports = [
+        (content, report_initial_from_qr(content.upi) if content.upi else None) for content in contents
+    ]
+    context = {"form": QrForm(), "contents": contents_with_reports, "payment_channels": payment_channels_list()}
     return render(request, "safety/qr_result.html", context)
 
 
@@ -128,9 +140,9 @@ def _report(request: HttpRequest) -> HttpResponse:
             request, "safety/report.html", {"form": ReportForm(initial=typed_initial(ReportForm, request.POST))}
         )
     if request.POST.get("prefill"):
-        # From the check result page: fill the form in, store nothing until the consumer sends it.
-        initial = {"message_text": request.POST.get("message_text", "")[: settings.SAFETY_MESSAGE_MAX_CHARS]}
-        return render(request, "safety/report.html", {"form": ReportForm(initial=initial)})
+        # From a check result: what the checker found, filled in (in the POST body, never a URL).
+        # Nothing is stored until the consumer sends the form.
+        return render(request, "safety/report.html", {"form": ReportForm(initial=report_prefill(request.POST))})
     # An address that has used up its reports is answered before anything it sent is decoded. Only
     # a look here: the report is counted below, once the form has accepted it.
     if refused := _refused_by_limits(request, limits.REPORT_RULES, count=False):
@@ -152,8 +164,9 @@ def _report(request: HttpRequest) -> HttpResponse:
     # Counted only for reports that would be saved: a typo does not use up the allowance.
     if refused := _refused_by_limits(request, limits.REPORT_RULES):
         return refused
-    scam_report_create(**form.cleaned_data)
+    report = scam_report_create(**form.cleaned_data)
     request.session[_REPORT_DONE_SESSION_KEY] = form.cleaned_data["money_lost"]
+    request.session[_REPORT_REFERENCE_SESSION_KEY] = report.reference
     return HttpResponseRedirect(reverse("safety:report_done"))
 
 
@@ -164,4 +177,5 @@ def report_done(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("safety:report"))
     # Kept (a yes/no, nothing personal), so that a language switch here shows the page again.
     money_lost = request.session[_REPORT_DONE_SESSION_KEY]
-    return render(request, "safety/report_done.html", {"money_lost": money_lost})
+    reference = request.session.get(_REPORT_REFERENCE_SESSION_KEY, "")
+    return render(request, "safety/report_done.html", {"money_lost": money_lost, "reference": reference})

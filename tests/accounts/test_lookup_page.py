@@ -194,7 +194,8 @@ def test_it_runs_the_same_queries_for_every_kind_of_miss(client, django_assert_n
     ramesh()
     anita_without_mobile()
     for old, mobile in (("87654321", "4321"), ("12345678", "9999"), ("22223333", "4321")):
-        with django_assert_num_queries(4):  # the lookup, the payment channels, the safety rules, the alerts
+        # The lookup, the payment channels, the division offices, the safety rules, the alerts.
+        with django_assert_num_queries(5):
             post_lookup(client, old, mobile)
 
 
