@@ -9,6 +9,7 @@ from enum import StrEnum
 from django.db.models import Q
 
 from accounts.models import AccountMapping
+from kesco_lookup.replica import replica_read
 
 
 class Outcome(StrEnum):
@@ -42,12 +43,15 @@ def mapping_lookup(*, account_number: str, mobile_last4: str) -> LookupResult:
     """Answer a lookup of normalised digits.
 
     Every request runs the same single indexed query (old OR new number), whatever the input, so
-    neither the answer's shape nor its timing tells whether an old number exists.
+    neither the answer's shape nor its timing tells whether an old number exists. On the replica when
+    there is one (kesco_lookup/replica.py).
     """
-    rows = list(
-        AccountMapping.objects.filter(Q(old_account_number=account_number) | Q(new_account_number=account_number)).only(
-            "old_account_number", "new_account_number", "consumer_name", "division", "mobile_last4"
-        )[:2]
+    rows = replica_read(
+        lambda alias: list(
+            AccountMapping.objects.using(alias)
+            .filter(Q(old_account_number=account_number) | Q(new_account_number=account_number))
+            .only("old_account_number", "new_account_number", "consumer_name", "division", "mobile_last4")[:2]
+        )
     )
     for row in rows:
         if not _mobile_matches(row.mobile_last4, mobile_last4):
