@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+from django.utils.connection import ConnectionDoesNotExist
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +29,12 @@ T = TypeVar("T")
 
 
 def replica_configured() -> bool:
-    return REPLICA in connections.settings
+    """A `replica` alias exists: in DATABASES (DATABASE_REPLICA_URL), or made at run time by a test."""
+    try:
+        connections[REPLICA]
+    except ConnectionDoesNotExist:
+        return False
+    return True
 
 
 def replica_read(read: Callable[[str], T]) -> T:
