@@ -132,3 +132,28 @@ def test_a_log_format_that_does_not_exist_stops_the_start() -> None:
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
     assert "LOG_FORMAT must be 'plain' or 'json'" in done.stderr
+
+
+def test_a_task_queued_during_a_request_carries_its_id_to_the_workers_log_lines(console) -> None:
+    from celery.app.trace import build_tracer
+
+    from kesco_lookup.celery import HEADER, _send_request_id, app
+    from kesco_lookup.request_id import current_request_id
+
+    @app.task(name="tests.logging_task", shared=False)
+    def logging_task() -> None:
+        logging.getLogger("django.task").warning("working")
+
+    token = current_request_id.set("edge-77")
+    try:
+        headers: dict = {}
+        _send_request_id(headers=headers)  # what publishing the task adds to its message
+    finally:
+        current_request_id.reset(token)
+    assert headers == {HEADER: "edge-77"}
+
+    # As a worker runs it: the message's headers become its request.
+    tracer = build_tracer(logging_task.name, logging_task, eager=False, propagate=True, app=app)
+    tracer("task-id-1", (), {}, {"hostname": "worker", "delivery_info": {}, **headers})
+    assert "[edge-77] working" in console.getvalue()
+    assert current_request_id.get() == "-"  # and forgets it after
