@@ -15,11 +15,13 @@ _CPUS = os.cpu_count() or 1
 
 bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
 # gthread: each process serves several requests at once, so a request waiting on PostgreSQL or Redis
-# does not hold a whole process (and its memory). Two processes a core keep the cores busy while
-# others wait; WEB_THREADS threads each share the process's one interpreter lock.
+# holds a thread, not a whole process and its memory. One process a core plus one keeps the cores
+# busy while a process's threads wait on the interpreter lock; four threads each cover the waits.
+# Measured best of the layouts tried here (README, 'Serving'). Each thread may hold a database
+# connection: WEB_WORKERS x WEB_THREADS per node (docs/deploy.md).
 worker_class = "gthread"
-workers = int(os.environ.get("WEB_WORKERS", 2 * _CPUS + 1))
-threads = int(os.environ.get("WEB_THREADS", 2))
+workers = int(os.environ.get("WEB_WORKERS", _CPUS + 1))
+threads = int(os.environ.get("WEB_THREADS", 4))
 # A request that takes this long is stuck (the slowest page answers in well under a second): the
 # worker is replaced. Uploads of mapping files are streamed to disk within it.
 timeout = int(os.environ.get("WEB_TIMEOUT", 60))
