@@ -31,9 +31,10 @@ max_requests = 5000
 max_requests_jitter = 500
 # The application is loaded once in the master and forked: less memory, faster starts.
 preload_app = True
-# The proxy ends HTTPS and says so in X-Forwarded-Proto; Django decides whom to believe
-# (TRUSTED_PROXIES), not gunicorn.
-forwarded_allow_ips = "*"
+# The proxy ends HTTPS and says so in X-Forwarded-Proto; Django alone decides whether to believe it
+# (SECURE_PROXY_SSL_HEADER, TRUSTED_PROXIES). gunicorn must not turn the header into an https scheme
+# on its own, or any client could claim HTTPS and skip the redirect.
+secure_scheme_headers: dict[str, str] = {}
 
 accesslog = "-"
 errorlog = "-"
