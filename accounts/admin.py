@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.models import AccountMapping
-from accounts.normalise import normalise_old_account_number
+from accounts.normalise import name_key, normalise_mobile_last4, normalise_old_account_number
+from accounts.selectors import FOUND_BY_NAME_MAX, mappings_found_by_name
 from audit.models import AuditEntry
 from audit.services import audit_record, audit_target
 from imports.models import ImportBatch
@@ -41,6 +42,34 @@ class FindMappingForm(forms.Form):
 
     def clean_account_number(self) -> str:
         return normalise_old_account_number(self.cleaned_data["account_number"])
+
+
+class FindByNameForm(forms.Form):
+    """A caller without any old bill: all three are required, so the form cannot list people."""
+
+    consumer_name = forms.CharField(
+        label=gettext_lazy("Name, or part of it"),
+        min_length=2,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    division = forms.CharField(
+        label=gettext_lazy("Division"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    mobile_last4 = forms.CharField(
+        label=gettext_lazy("Last 4 digits of the registered mobile"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+    def clean_consumer_name(self) -> str:
+        name = self.cleaned_data["consumer_name"]
+        if len(name_key(name)) < 2:
+            raise forms.ValidationError(_("Type at least two letters of the name."))
+        return name
+
+    def clean_mobile_last4(self) -> str:
+        return normalise_mobile_last4(self.cleaned_data["mobile_last4"])
 
 
 @admin.register(AccountMapping)
@@ -110,8 +139,40 @@ class AccountMappingAdmin(admin.ModelAdmin):
     def get_urls(self) -> list:
         return [
             path("find/", self.admin_site.admin_view(self.find_view), name="accounts_accountmapping_find"),
+            path(
+                "find/by-name/",
+                self.admin_site.admin_view(self.find_by_name_view),
+                name="accounts_accountmapping_find_by_name",
+            ),
             *super().get_urls(),
         ]
+
+    def _find_done(self, request: HttpRequest, *, method: str, mapping_ids: list[int]) -> None:
+        """Every find ends here, found or not: the audit trail records it (never what was typed)."""
+        for mapping_id in mapping_ids:
+            audit_record(
+                action=AuditEntry.Action.MAPPING_FOUND,
+                request=request,
+                target=audit_target(self.model, mapping_id),
+                detail={"method": method},
+            )
+        if not mapping_ids:
+            audit_record(action=AuditEntry.Action.MAPPING_NOT_FOUND, request=request, detail={"method": method})
+
+    def _find_page(
+        self, request: HttpRequest, form: FindMappingForm, name_form: FindByNameForm, **extra: object
+    ) -> HttpResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "name_form": name_form,
+            "opts": self.model._meta,
+            "title": _("Find a mapping"),
+            "found_max": FOUND_BY_NAME_MAX,
+            **extra,
+        }
+        # admin_view has made it never_cache: the answers hold names and numbers.
+        return TemplateResponse(request, "admin/accounts/accountmapping/find.html", context)
 
     @method_decorator(sensitive_post_parameters("account_number"))  # kept out of any error report
     def find_view(self, request: HttpRequest) -> HttpResponse:
@@ -124,16 +185,27 @@ class AccountMappingAdmin(admin.ModelAdmin):
                 AccountMapping.objects.filter(old_account_number=number).first()
                 or AccountMapping.objects.filter(new_account_number=number).first()
             )
-            found = AuditEntry.Action.MAPPING_FOUND if mapping else AuditEntry.Action.MAPPING_NOT_FOUND
-            audit_record(action=found, request=request, target=audit_target(self.model, mapping.pk) if mapping else "")
+            self._find_done(request, method="number", mapping_ids=[mapping.pk] if mapping else [])
             if mapping:
                 # The mapping's own page: read-only for staff with the view permission only.
                 return HttpResponseRedirect(reverse("admin:accounts_accountmapping_change", args=[mapping.pk]))
             messages.warning(request, _("No mapping has this old or new number."))
-        context = {
-            **self.admin_site.each_context(request),
-            "form": form,
-            "opts": self.model._meta,
-            "title": _("Find a mapping"),
-        }
-        return TemplateResponse(request, "admin/accounts/accountmapping/find.html", context)
+        return self._find_page(request, form, FindByNameForm())
+
+    @method_decorator(sensitive_post_parameters("consumer_name", "division", "mobile_last4"))
+    def find_by_name_view(self, request: HttpRequest) -> HttpResponse:
+        # A POST only: a name in a query string would reach the access logs. A GET shows the empty form.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        name_form = FindByNameForm(request.POST if request.method == "POST" else None)
+        if request.method != "POST" or not name_form.is_valid():
+            return self._find_page(request, FindMappingForm(), name_form)
+        found, more = mappings_found_by_name(
+            name=name_form.cleaned_data["consumer_name"],
+            division=name_form.cleaned_data["division"],
+            mobile_last4=name_form.cleaned_data["mobile_last4"],
+        )
+        self._find_done(request, method="name", mapping_ids=[mapping.pk for mapping in found])
+        if not found:
+            messages.warning(request, _("No mapping has this name with this division and mobile."))
+        return self._find_page(request, FindMappingForm(), name_form, found=found, more=more)

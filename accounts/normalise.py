@@ -77,3 +77,20 @@ def normalise_mobile_last4(raw: object) -> str:
             _("Please enter exactly the last 4 digits of your registered mobile number."),
             code=error.code,
         ) from None
+
+
+# Marks a name may carry or not, depending on who typed it: Latin accents (NFKD splits them off),
+# the Devanagari nukta (ज़/ज) and the chandrabindu, written as an anusvara by many (ँ/ं).
+_DROPPED_MARKS = frozenset("\u093c")
+_SAME_MARKS = str.maketrans({"\u0901": "\u0902"})
+
+
+def name_key(text: str) -> str:
+    """A name as the support desk's find compares it: no case, no accents, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(
+        char
+        for char in decomposed
+        if char not in _DROPPED_MARKS and not ("\u0300" <= char <= "\u036f")  # combining Latin accents
+    )
+    return " ".join(unicodedata.normalize("NFC", kept).translate(_SAME_MARKS).casefold().split())

@@ -16,14 +16,28 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.forms import LookupForm
 from accounts.limits import lookup_account_failure_record, lookup_account_turn, lookup_ip_limit_hit
-from accounts.selectors import NO_MATCH, LookupResult, Outcome, mapping_lookup
+from accounts.selectors import NO_MATCH, LookupResult, Outcome, mapping_lookup_counted
+from accounts.usage import Counted, lookup_counted
 from kesco_lookup.language import language_switch, switched_on_form, typed_initial
-from kesco_lookup.limits import Limited, LimiterUnavailable
+from kesco_lookup.limits import Limited, LimiterUnavailable, client_ip
 from kesco_lookup.middleware import declared_length
 from kesco_lookup.views import limiter_unavailable, rate_limited, request_too_large
 from safety.selectors import payment_channels_list
 
 logger = logging.getLogger(__name__)
+
+_COUNTED = {
+    Outcome.FOUND: Counted.MATCHED,
+    Outcome.ALREADY_NEW: Counted.ALREADY_NEW,
+    Outcome.NO_MATCH: Counted.NO_MATCH,
+}
+
+
+def _ip_limited(request: HttpRequest) -> Limited | None:
+    limited = lookup_ip_limit_hit(request)
+    if limited:
+        lookup_counted(outcome=Counted.LIMITED)
+    return limited
 
 
 def _guarded_lookup(request: HttpRequest, form: LookupForm) -> LookupResult | Limited:
@@ -31,10 +45,18 @@ def _guarded_lookup(request: HttpRequest, form: LookupForm) -> LookupResult | Li
     account_number = form.cleaned_data["old_account_number"]
     with lookup_account_turn(request, account_number) as limited:
         if limited:
+            lookup_counted(outcome=Counted.LIMITED)
             return limited
-        result = mapping_lookup(account_number=account_number, mobile_last4=form.cleaned_data["mobile_last4"])
+        result, unknown = mapping_lookup_counted(
+            account_number=account_number, mobile_last4=form.cleaned_data["mobile_last4"]
+        )
         if result.outcome is Outcome.NO_MATCH:
             lookup_account_failure_record(request, account_number)
+    # One cache write for every answer (a miss also records its number if unknown, in the same round
+    # trip): no database write, and both kinds of miss do the same work (accounts/usage.py).
+    lookup_counted(
+        outcome=_COUNTED[result.outcome], account_number=account_number, address=client_ip(request), unknown=unknown
+    )
     logger.info("lookup outcome=%s", result.outcome.value)
     return result
 
@@ -67,7 +89,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if switched_on_form(request):
         return _form_shown_again(request)
     try:
-        limited = lookup_ip_limit_hit(request)
+        limited = _ip_limited(request)
         if limited:
             return rate_limited(request, limited)
         form = LookupForm(request.POST)
@@ -111,7 +133,7 @@ def _json_rate_limited(limited: Limited) -> JsonResponse:
 @require_POST
 def api_lookup(request: HttpRequest) -> HttpResponse:
     try:
-        limited = lookup_ip_limit_hit(request)
+        limited = _ip_limited(request)
         if limited:
             return _json_rate_limited(limited)
         if request.content_type != "application/json":

@@ -1,10 +1,13 @@
-"""ASGI entry point."""
+"""ASGI entry point: Django's handler, with requests that survive any declared charset (handlers.py)."""
 
 from __future__ import annotations
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
+
+from kesco_lookup.handlers import SiteASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kesco_lookup.settings")
-application = get_asgi_application()
+django.setup(set_prefix=False)  # as django.core.asgi.get_asgi_application does
+application = SiteASGIHandler()

@@ -1,5 +1,5 @@
 """Site-wide middleware: the language choice (Hindi unless the consumer clicked English), gzip for the
-consumer pages, and a cap on request bodies."""
+consumer pages, a cap on request bodies, and a 400 for bodies that cannot be read as declared."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from django.middleware.gzip import GZipMiddleware
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.log import log_response
 
-from kesco_lookup.views import request_too_large
+from kesco_lookup.handlers import text_encoding
+from kesco_lookup.views import bad_request, request_too_large
 
 
 class HindiFirstLocaleMiddleware:
@@ -96,3 +98,44 @@ class RequestBodyLimitMiddleware:
             return False
         user = getattr(request, "user", None)
         return bool(user and user.is_active and user.is_staff and user.has_perm(_IMPORT_PERMISSION))
+
+
+_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+class UnreadableRequestMiddleware:
+    """Answer 400 to a request whose body cannot be read as declared, before anything reads it.
+
+    - A Content-Length that is not a number: Django would fail on it reading a form (a 500); HTTP
+      calls it unrecoverable. (Most servers and proxies refuse it first; runserver does not.)
+    - A charset Python has no text codec for (x-nonsense; base64, which the site's request classes
+      keep out of the encoding, kesco_lookup/handlers.py).
+    - A form sent by POST in anything but UTF-8. Our pages are UTF-8, so browsers send forms in it;
+      Django refuses other charsets for a URL-encoded form (and its own 400 page then failed on the
+      body again: a 500) and would decode a multipart one's fields into garbage. UTF-8 under another
+      name ("utf8") is read as UTF-8.
+
+    Logged as one warning with the path: the body is never read here, nor logged.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        charset = request.content_params.get("charset")
+        encoding = text_encoding(charset) if charset is not None else "utf-8"
+        is_form = request.method == "POST" and request.content_type in _FORM_TYPES
+        if not (length.isascii() and length.isdigit()):
+            return self._refused(request, "Bad Request (malformed Content-Length): %s")
+        if encoding is None or (is_form and encoding != "utf-8"):
+            return self._refused(request, "Bad Request (unreadable charset): %s")
+        if is_form and charset is not None:
+            request.encoding = "utf-8"  # the one spelling Django accepts for a URL-encoded form
+        return self.get_response(request)
+
+    @staticmethod
+    def _refused(request: HttpRequest, message: str) -> HttpResponse:
+        response = bad_request(request)
+        log_response(message, request.path, response=response, request=request)
+        return response

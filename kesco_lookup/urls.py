@@ -23,9 +23,12 @@ urlpatterns = [
     path("limited/", limited_notice, name="limited_notice"),
     # Before the admin's own routes, which would otherwise answer /staff/audit/ (audit/urls.py).
     path("staff/audit/", include("audit.urls")),
+    # Before the admin, whose catch-all would answer these paths with a 404.
+    path("staff/", include("staff.dashboard_urls")),
     path("staff/", admin.site.urls),
 ]
 
+handler400 = "kesco_lookup.views.bad_request"
 handler403 = "kesco_lookup.views.permission_denied"
 handler404 = "kesco_lookup.views.page_not_found"
 handler500 = "kesco_lookup.views.server_error"

@@ -65,6 +65,14 @@ def request_too_large(request: HttpRequest) -> HttpResponse:
     return render(request, "413.html", {"max_megabytes": max_megabytes}, status=413)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 400 page. Not Django's default view, which reads the body again for its CSRF token: a body it
+    had refused to parse (a form in UTF-16) was refused again there, and the 400 became a 500."""
+    if _is_api(request):
+        return JsonResponse({"error": "bad_request", "message": _("The request could not be read.")}, status=400)
+    return render(request, "400.html", status=400)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     # The usual cause is a form left open for hours on a phone: say so, never show Django's page.
     return render(request, "403_csrf.html", status=403)

@@ -1,10 +1,13 @@
-"""WSGI entry point."""
+"""WSGI entry point: Django's handler, with requests that survive any declared charset (handlers.py)."""
 
 from __future__ import annotations
 
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
+
+from kesco_lookup.handlers import SiteWSGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kesco_lookup.settings")
-application = get_wsgi_application()
+django.setup(set_prefix=False)  # as django.core.wsgi.get_wsgi_application does
+application = SiteWSGIHandler()

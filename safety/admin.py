@@ -136,7 +136,9 @@ def _status_action(status: ScamReport.Status, description: str):
 
 @admin.register(ScamReport)
 class ScamReportAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "channel", "suspect", "money_lost", "status", "contacted_on")
+    list_display = ("created_at", "channel", "suspect", "money_lost_flag", "status", "contacted_on")
+    # Money lost first: those victims must call 1930 within hours, the rest can wait.
+    ordering = ("-money_lost", "-created_at")
     list_filter = ("status", "channel", "money_lost", "created_at")
     # Search only the suspect's number: the admin search is a GET, and the consumer's own contact
     # must not end up in URLs or access logs.
@@ -171,6 +173,13 @@ class ScamReportAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    @admin.display(description=_("money lost"), ordering="money_lost")
+    def money_lost_flag(self, obj: ScamReport) -> str:
+        # Red words, not Django's green tick: a tick reads as "all is well" to someone scanning the list.
+        if not obj.money_lost:
+            return "-"
+        return format_html('<strong class="money-lost" style="color:#ba2121">{}</strong>', _("Money lost"))
 
     @admin.display(description=_("screenshot"))
     def screenshot_link(self, obj: ScamReport) -> str:

@@ -166,6 +166,9 @@ class ScamReport(models.Model):
     # Re-encoded on upload (see safety.forms), so no EXIF location or other metadata is kept.
     screenshot = models.FileField(_("screenshot"), upload_to=_screenshot_path, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
+    # When it was closed (empty while open): the contact and screenshot go SCAM_REPORT_PERSONAL_DATA_DAYS
+    # later (staff.services.retention_purge). updated_at would not do: the triage actions do not touch it.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -177,6 +180,14 @@ class ScamReport(models.Model):
     def __str__(self) -> str:
         # No message text or contact here: __str__ ends up in admin messages and log lines.
         return f"#{self.pk} {self.get_channel_display()} {self.suspect or '-'}"
+
+    def save(self, *args, **kwargs) -> None:
+        # The change form sets the status too: keep closed_at with it (the actions use the service).
+        if self.status == self.Status.CLOSED and self.closed_at is None:
+            self.closed_at = timezone.now()
+        elif self.status != self.Status.CLOSED:
+            self.closed_at = None
+        super().save(*args, **kwargs)
 
 
 class Alert(Bilingual, models.Model):

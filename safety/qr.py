@@ -7,6 +7,7 @@ opened or followed: a web link goes to the same offline checker as text.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import warnings
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from safety.checker import (
     upi_payment_parse,
 )
 
+logger = logging.getLogger(__name__)
+
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _JPEG_MAGIC = b"\xff\xd8\xff"
 
@@ -42,6 +45,10 @@ def image_too_large_error() -> ValidationError:
         code="too_large",
         params={"megabytes": image_max_megabytes()},
     )
+
+
+def _unreadable_error() -> ValidationError:
+    return ValidationError(_("This picture could not be read. Please send another one."), code="unreadable")
 
 
 def image_validate(data: bytes) -> Image.Image:
@@ -66,9 +73,7 @@ def image_validate(data: bytes) -> Image.Image:
             _("The picture has too many pixels. Please send a smaller screenshot."), code="too_many_pixels"
         ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError(
-            _("This picture could not be read. Please send another one."), code="unreadable"
-        ) from None
+        raise _unreadable_error() from None
     return image
 
 
@@ -95,10 +100,20 @@ class QrContent:
 
 
 def qr_read(image: Image.Image, registry: Registry) -> list[QrContent]:
-    """Every QR code in the picture, with what it would do and a verdict."""
+    """Every QR code in the picture, with what it would do and a verdict.
+
+    Raises ValidationError (unreadable, as for a picture Pillow cannot open) when zxing-cpp refuses it.
+    """
     grey = image.convert("L")
+    try:
+        barcodes = zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormat.QRCode)
+    except (ValueError, RuntimeError) as error:
+        # ValueError for a side over 65,535 pixels: 65536x1 is within our pixel limit, and no QR code.
+        width, height = grey.size
+        logger.warning("qr picture refused by the decoder: %s, %dx%d pixels", type(error).__qualname__, width, height)
+        raise _unreadable_error() from None
     contents = []
-    for barcode in zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormat.QRCode)[:5]:
+    for barcode in barcodes[:5]:
         text = barcode.text[: settings.SAFETY_MESSAGE_MAX_CHARS]
         # The whole code is the payment link (a name in it may hold raw spaces): judged by its payees.
         upi = upi_payment_parse(text)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from safety.models import ScamReport
 from safety.normalise import normalise_suspect
@@ -44,4 +47,33 @@ def scam_report_create(
 def scam_reports_status_set(*, reports: QuerySet[ScamReport], status: str) -> int:
     if status not in ScamReport.Status.values:
         raise ValueError(f"unknown status {status!r}")
-    return reports.update(status=status)
+    if status == ScamReport.Status.CLOSED:
+        # A report closed before keeps the day it was first closed.
+        return reports.update(status=status, closed_at=Coalesce("closed_at", Value(timezone.now())))
+    return reports.update(status=status, closed_at=None)
+
+
+def scam_reports_personal_data_purge(*, now: datetime.datetime | None = None) -> int:
+    """Blank the contact and delete the screenshot of reports closed SCAM_REPORT_PERSONAL_DATA_DAYS ago.
+
+    The report itself stays (channel, suspect, text, money lost, status) for the statistics and the
+    grouping by suspect. Returns how many reports lost personal data.
+    """
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.SCAM_REPORT_PERSONAL_DATA_DAYS)
+    reports = ScamReport.objects.filter(status=ScamReport.Status.CLOSED, closed_at__lt=cutoff).exclude(
+        contact="", screenshot=""
+    )
+    purged = 0
+    for report in reports.only("pk", "screenshot").iterator():
+        name = report.screenshot.name
+        storage = report.screenshot.storage
+        # The row first: a file left behind by a failed delete is logged; a row pointing nowhere is not.
+        ScamReport.objects.filter(pk=report.pk).update(contact="", screenshot="")
+        if name:
+            try:
+                storage.delete(name)
+            except OSError as error:
+                logger.error("scam report %s: screenshot not deleted (%s)", report.pk, type(error).__name__)
+        purged += 1
+    logger.info("scam reports personal data purged count=%s", purged)
+    return purged

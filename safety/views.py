@@ -91,15 +91,14 @@ def _check_qr(request: HttpRequest) -> HttpResponse:
         context = {"form": QrForm(), "page_error": _upload_refused_message(request)}
         return render(request, "safety/qr.html", context, status=413)
     form = QrForm(request.POST, request.FILES)
-    image = None
+    contents = None
     if form.is_valid():
         try:
-            image = image_validate(form.cleaned_data["image"].read())
+            contents = qr_read(image_validate(form.cleaned_data["image"].read()), official_registry_get())
         except ValidationError as error:
             form.add_error("image", error)
-    if image is None:
+    if contents is None:
         return render(request, "safety/qr.html", {"form": form})
-    contents = qr_read(image, official_registry_get())
     context = {"form": QrForm(), "contents": contents, "payment_channels": payment_channels_list()}
     return render(request, "safety/qr_result.html", context)
 

@@ -41,10 +41,28 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         service_missing("needs Redis: set REDIS_URL=redis://... to a running server")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _requests_as_the_site_builds_them() -> Iterator[None]:
+    # The test client builds Django's own WSGIRequest; the site's handler builds its own class, which
+    # survives a charset that is no text encoding (kesco_lookup/handlers.py). Test what production runs.
+    import django.test.client
+
+    from kesco_lookup.handlers import SiteWSGIRequest
+
+    original = django.test.client.WSGIRequest
+    django.test.client.WSGIRequest = SiteWSGIRequest
+    yield
+    django.test.client.WSGIRequest = original
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Rate-limit counters live in the cache; every test starts with none.
+    # Rate-limit counters live in the cache; every test starts with none. So do the lookup counts,
+    # which the disk cache keeps in a cache of their own.
     cache.clear()
+    from accounts.usage import tally
+
+    tally().clear()
     # django-ratelimit counts in fixed windows of the wall clock: a test that makes eleven requests
     # could straddle a window's end and see the count start again. Freeze its clock for the test.
     import django_ratelimit.core

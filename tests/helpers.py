@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -13,6 +14,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import AccountMapping
+
+# Screenshots of the browser tests, for a person to look at; kept out of the repo by .gitignore.
+SCREENSHOTS = Path(os.environ.get("KESCO_SCREENSHOTS", Path(__file__).resolve().parents[1] / "bench/out/screens"))
 
 
 def service_missing(reason: str) -> None:

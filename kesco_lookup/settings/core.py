@@ -71,6 +71,7 @@ MIDDLEWARE = [
     # request.user.is_verified(): signed in with a code as well as the password.
     "django_otp.middleware.OTPMiddleware",
     "kesco_lookup.middleware.RequestBodyLimitMiddleware",
+    "kesco_lookup.middleware.UnreadableRequestMiddleware",  # a 400 before the CSRF check reads the body
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "staff.middleware.SignInAgeLimitMiddleware",

@@ -110,6 +110,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "imports.tasks.imports_files_purge_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Lookups are counted in the cache (accounts.usage) and carried into the database every 5 minutes:
+    # the dashboard is at most that far behind for past days (today adds what is not yet carried).
+    "lookup-usage-fold": {
+        "task": "accounts.tasks.lookup_usage_fold_task",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
+    # Statistics, missing numbers, audit entries and closed reports' personal data past their period.
+    "staff-retention-purge": {
+        "task": "staff.tasks.retention_purge_task",
+        "schedule": crontab(hour=2, minute=45),
+    },
     # A batch left validating or applying by a dead worker is marked failed within a minute (its
     # page says so at once, without writing). Expires unsent to a worker after a minute: the next one
     # does the same.

@@ -1,4 +1,5 @@
-"""The staff side: sign-in (staff app; docs/admin.md) and the audit trail's retention."""
+"""The staff side: sign-in (staff app; docs/admin.md), and how long the audit trail, the statistics and
+reports' personal data are kept."""
 
 from __future__ import annotations
 
@@ -57,3 +58,14 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # nobody but their owner sees a key or rec
 # ones). CERT-In's directions ask for 180 days of logs, so less is refused; the database itself
 # refuses to delete an entry younger than 180 days (audit/migrations/0002_append_only.py).
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365, minimum=180)
+
+# --- Retention of the staff's statistics and of reports' personal data (staff.services.retention) ----
+# Daily lookup counts hold no personal data; 400 days lets a month be compared with the same month a
+# year before. At least 31: the dashboard shows the last 30 days.
+LOOKUP_STATISTICS_RETENTION_DAYS = env_int("LOOKUP_STATISTICS_RETENTION_DAYS", 400, minimum=31)
+# Old numbers consumers looked up in vain are personal-ish data: each day's counts go this long after
+# that day, so a number leaves the list this long after it was last searched for.
+MISSING_NUMBERS_RETENTION_DAYS = env_int("MISSING_NUMBERS_RETENTION_DAYS", 90, minimum=1)
+# A scam report closed this long ago loses the consumer's contact and screenshot (the report stays,
+# for the statistics and the suspect's number). Long enough for the police to ask a question back.
+SCAM_REPORT_PERSONAL_DATA_DAYS = env_int("SCAM_REPORT_PERSONAL_DATA_DAYS", 90, minimum=1)

@@ -223,9 +223,9 @@ def test_parallel_guesses_on_one_number_get_no_more_answers_than_the_failure_lim
     def slow_miss(**_kwargs):
         answered.append(1)
         time.sleep(0.05)
-        return LookupResult(outcome=Outcome.NO_MATCH)
+        return LookupResult(outcome=Outcome.NO_MATCH), True
 
-    monkeypatch.setattr(views, "mapping_lookup", slow_miss)
+    monkeypatch.setattr(views, "mapping_lookup_counted", slow_miss)
     barrier = threading.Barrier(12)
     statuses = []
 
@@ -254,9 +254,9 @@ def test_a_lookup_of_a_number_whose_turn_never_comes_is_refused_without_looking(
 
     def counted_miss(**kwargs):
         looked.append(kwargs["account_number"])
-        return LookupResult(outcome=Outcome.NO_MATCH)
+        return LookupResult(outcome=Outcome.NO_MATCH), True
 
-    monkeypatch.setattr(views, "mapping_lookup", counted_miss)
+    monkeypatch.setattr(views, "mapping_lookup_counted", counted_miss)
     monkeypatch.setattr(limits, "_TURN_WAIT_SECONDS", 0.2)
     # Another request holds this number's turn (or died holding it: the turn expires by itself).
     caches["default"].add(f"lookup:turn:{limits._account_digest('44443333')}", 1, 10)

@@ -10,9 +10,10 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission, User
 from django.test import Client
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import AccountMapping
+from accounts.models import AccountMapping, LookupDay, MissingNumberDay
 from safety.demo import load_safety_demo
 from tests.helpers import authenticator_for, ramesh, sign_in, totp_code
 from tests.imports.helpers import batch_applied, batch_validated, csv_bytes
@@ -253,6 +254,27 @@ def test_no_admin_page_an_import_operator_uses_has_a_serious_accessibility_probl
     page.locator("#content form [type=submit]").first.click()
     page.wait_for_url(re.compile(r"/change/"))
     audit("find: the mapping found")
+    AccountMapping.objects.create(
+        old_account_number="22334455", new_account_number="9922334455", consumer_name="Zareena Begum",
+        division="North", mobile_last4="4321",
+    )  # fmt: skip
+    page.goto(url + "/staff/accounts/accountmapping/find/")
+    page.locator("#id_consumer_name").fill("zareena")
+    page.locator("#id_division").fill("north")
+    page.locator("#id_mobile_last4").fill("4321")
+    page.locator("#find-by-name [type=submit]").click()
+    page.wait_for_load_state()
+    audit("find by name: the mappings found")
+    today = timezone.localdate()
+    LookupDay.objects.create(day=today, matched=12, no_match=5, already_new=1, limited=2)
+    MissingNumberDay.objects.create(
+        old_account_number="87654321", day=today, searches=3, addresses=2,
+        first_seen=timezone.now(), last_seen=timezone.now(),
+    )  # fmt: skip
+    page.goto(url + "/staff/dashboard/")
+    audit("usage dashboard")
+    page.goto(url + "/staff/missing-numbers/")
+    audit("missing numbers")
     # The 403 a member of staff meets on a page their role does not open: the admin's own page now.
     clerk = Client()
     sign_in(clerk, staff("clerk"))

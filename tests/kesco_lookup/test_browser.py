@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers import ramesh
+from tests.helpers import SCREENSHOTS, ramesh
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Screenshots for a person to look at; kept out of the repo by .gitignore.
-SCREENSHOTS = Path(os.environ.get("KESCO_SCREENSHOTS", Path(__file__).resolve().parents[2] / "bench/out/screens"))
 
 
 def phone(browser, *, javascript: bool = True):

@@ -38,7 +38,7 @@ def test_a_connection_dropped_mid_request_is_a_wait_too(monkeypatch) -> None:
     def dropped(**_kwargs: object) -> None:
         raise InterfaceError("connection already closed")
 
-    monkeypatch.setattr("accounts.views.mapping_lookup", dropped)
+    monkeypatch.setattr("accounts.views.mapping_lookup_counted", dropped)
     response = Client(raise_request_exception=False).post(
         "/lookup/", {"old_account_number": "12345678", "mobile_last4": "4321"}
     )
@@ -49,7 +49,7 @@ def test_any_other_error_is_still_a_500(monkeypatch) -> None:
     def broken(**_kwargs: object) -> None:
         raise ValueError("a bug")
 
-    monkeypatch.setattr("accounts.views.mapping_lookup", broken)
+    monkeypatch.setattr("accounts.views.mapping_lookup_counted", broken)
     response = Client(raise_request_exception=False).post(
         "/lookup/", {"old_account_number": "12345678", "mobile_last4": "4321"}
     )

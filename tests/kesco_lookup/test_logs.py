@@ -55,7 +55,7 @@ def test_a_server_error_is_logged_with_its_traceback_but_not_the_data_its_messag
     def crash(**_kwargs: object) -> None:
         raise IntegrityError(DATABASE_ERROR)
 
-    monkeypatch.setattr("accounts.views.mapping_lookup", crash)
+    monkeypatch.setattr("accounts.views.mapping_lookup_counted", crash)
     client = Client(raise_request_exception=False)
     data = {"old_account_number": "12345678", "mobile_last4": "4321"}
     if path.startswith("/api/"):

@@ -95,7 +95,7 @@ def test_json_lines_have_the_id_the_class_of_the_exception_and_nothing_it_quoted
     def crash(**_kwargs: object) -> None:
         raise IntegrityError(DATABASE_ERROR)
 
-    monkeypatch.setattr("accounts.views.mapping_lookup", crash)
+    monkeypatch.setattr("accounts.views.mapping_lookup_counted", crash)
     response = Client(raise_request_exception=False).post(
         "/lookup/", {"old_account_number": "12345678", "mobile_last4": "4321"}
     )
