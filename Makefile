@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # overrides/locale: our Hindi for Django's own admin strings (see docs/admin.md); it has a djangojs domain too.
 LOCALE_DIRS := locale accounts/locale safety/locale imports/locale staff/locale audit/locale overrides/locale
 
-.PHONY: run serve serve-env test install compilemessages makemessages lint bench bench-lookup bench-pages worker beat
+.PHONY: run serve serve-env test install compilemessages makemessages lint bench bench-bombs bench-readers bench-lookup bench-pages worker beat
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,15 @@ lint: install
 BENCH_ROWS ?= --rows 75000 --rows 750000
 bench: install
 	$(BIN)/python bench/import_bench.py $(BENCH_ROWS)
+	$(BIN)/python bench/bomb_bench.py
+
+# The upload bombs of issue 12 (and ten times bigger), each refused how fast and for how much memory.
+bench-bombs: install
+	$(BIN)/python bench/bomb_bench.py
+
+# The XLSX readers we could use (openpyxl, lxml, the fast reader; calamine and xlsx2csv if installed).
+bench-readers: install
+	$(BIN)/python bench/xlsx_readers.py --rows 750000
 
 # A Celery worker for production-like runs: needs CELERY_BROKER_URL (and DATABASE_URL). Both queues;
 # a host of its own for imports takes `-Q imports` (docs/deploy.md).

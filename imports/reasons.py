@@ -78,6 +78,20 @@ FILE_ERRORS = {
         "Row %(row)s (line %(line)s of the file) has a cell of more than 100,000 characters, far longer than "
         "any name or number: this does not look like a mapping list. Check the file in Excel and export it again."
     ),
+    "line_too_long": _(
+        "Line %(line)s of the file (row %(row)s) is longer than %(maximum)s characters, far longer than any row "
+        "of a mapping list: this does not look like one. Check the file in Excel and export it again."
+    ),
+    "workbook_too_large": _(
+        "This workbook was refused before it was read, to protect the server: %(limit)s A mapping list of the "
+        "whole city is far smaller. If this really is the mapping list, open it in Excel, delete what is not "
+        "the list, and save it again (or save it as CSV UTF-8)."
+    ),
+    "too_much_memory": _(
+        "Checking this file needed more than %(maximum)s MB of memory, the limit set for one import, so it was "
+        "stopped. Nothing was changed. Split the file into smaller ones, or ask the administrator to raise "
+        "IMPORTS_MAX_TASK_MEMORY_MB."
+    ),
     "worker_lost": _("The worker stopped while working on this batch. Nothing was changed; you can run it again."),
     "staging_lost": _(
         "The checked rows of this batch were lost (database restart). Run it again to re-check the file."
@@ -95,6 +109,18 @@ FILE_ERRORS = {
         "This batch was checked but not applied within the retention period, so its preview was out of "
         "date. Its file and checked rows were deleted; nothing was changed. Upload the file again."
     ),
+}
+
+# Which limit a workbook passed (the "limit" detail of workbook_too_large): the words for %(limit)s.
+WORKBOOK_LIMITS = {
+    "parts": _("it is made of %(count)s parts, more than the %(maximum)s allowed."),
+    "directory": _("its table of contents is bigger than a workbook of %(maximum)s parts needs."),
+    "part_size": _("one of its parts unpacks to more than %(maximum)s MB."),
+    "ratio": _("one of its parts unpacks to more than %(maximum)s times its packed size."),
+    "shared_strings": _("it holds more than %(maximum)s different texts."),
+    "string_length": _("one of its texts is longer than %(maximum)s characters."),
+    "cell_length": _("row %(row)s has a cell longer than %(maximum)s characters."),
+    "columns": _("row %(row)s has a value beyond column %(column)s."),
 }
 
 COLUMN_LABELS = {
@@ -145,6 +171,8 @@ def file_error_message(code: str, detail: str = "") -> str:
     params = {key: value for key, value in details.items() if isinstance(value, str | int)}
     if "columns" in details:
         params["columns"] = ", ".join(str(COLUMN_LABELS.get(key, key)) for key in details["columns"])
+    if code == "workbook_too_large":
+        params["limit"] = str(WORKBOOK_LIMITS.get(str(details.get("limit")), "")) % _Placeholders(params)
     sentences = [str(message) % _Placeholders(params)]
     if isinstance(details.get("found"), list):
         if details["found"]:

@@ -97,7 +97,12 @@ class RequestBodyLimitMiddleware:
         if request.method != "POST" or request.path != reverse(_IMPORT_UPLOAD_URL):
             return False
         user = getattr(request, "user", None)
-        return bool(user and user.is_active and user.is_staff and user.has_perm(_IMPORT_PERMISSION))
+        # Signed in with the code too (django-otp's middleware gives users is_verified): a password
+        # alone opens no admin page, so it buys no larger body either.
+        verified = getattr(user, "is_verified", None)
+        return bool(
+            user and user.is_active and user.is_staff and verified and verified() and user.has_perm(_IMPORT_PERMISSION)
+        )
 
 
 _FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}

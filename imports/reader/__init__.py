@@ -1,7 +1,9 @@
 """Reads an uploaded mapping file (CSV in any encoding Excel writes, or XLSX) as rows of raw text.
 
-Streaming only: one row at a time, so memory stays flat however long the file is. Nothing here
-judges the values; it finds the columns and hands over what each cell said.
+Streaming only: one row at a time, so memory stays flat however long the file is (an XLSX's shared
+strings excepted, held whole and capped). A workbook is checked for upload bombs before any of it
+is parsed (xlsx_zip.py). Nothing here judges the values; it finds the columns and hands over what
+each cell said.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from django.conf import settings
+
 from imports.reader.csv_encoding import detect_encoding, nul_character
 from imports.reader.header import Header, find_header, is_blank, picker
 from imports.reader.mapping_file import FileRefused, MappingFile, RawRow
@@ -108,12 +110,16 @@ def open_csv(path: Path) -> MappingFile:
     size = max(path.stat().st_size, 1)
 
     pick = picker(header.positions)
+    max_line = settings.IMPORTS_CSV_MAX_LINE_CHARS
 
     def rows() -> Iterator[RawRow]:
         for _ in range(layout.skip_lines):
-            text.readline()
-        reader = csv.reader(text, delimiter=delimiter)
+            text.readline(max_line)
         record_number = header.record_number
+        reader = csv.reader(
+            _bounded_lines(text, max_line, first_line=layout.skip_lines + 1, row=lambda: record_number + 1),
+            delimiter=delimiter,
+        )
         try:
             # Title rows and the header itself, read again: they were checked in the sample.
             for _ in itertools.islice(reader, header.record_number):
@@ -144,6 +150,17 @@ def open_csv(path: Path) -> MappingFile:
         delimiter=delimiter,
         header_row=header.record_number,
     )
+
+
+def _bounded_lines(text: IO[str], max_chars: int, *, first_line: int, row: Callable[[], int]) -> Iterator[str]:
+    """The file's lines for the csv module, none longer than ``max_chars``: a longer one refuses the file.
+
+    Iterating the file would read a line whole, however long: a file with no line break, read into memory.
+    """
+    for line_number, line in enumerate(iter(lambda: text.readline(max_chars + 1), ""), start=first_line):
+        if len(line) > max_chars:
+            raise FileRefused("line_too_long", row=row(), line=line_number, maximum=max_chars)
+        yield line
 
 
 def _sample_records(sample: str, layout: _CsvLayout) -> Iterator[tuple[int, list[object]]]:

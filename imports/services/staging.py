@@ -17,6 +17,7 @@ from django.db import connection, transaction
 
 from imports.models import ImportBatch
 from imports.reader import MappingFile, mapping_file_open
+from imports.reader.memory import memory_check
 from imports.rows import CheckedRow, Lengths, row_check
 from imports.services.progress import ProgressCallback, progress_report
 from imports.services.sql import is_postgres, statements
@@ -120,6 +121,7 @@ def staging_load(batch: ImportBatch, progress: ProgressCallback | None) -> tuple
                 writer.write(chunk)
                 chunk = []
             if rows_read % PROGRESS_EVERY_ROWS == 0:
+                memory_check()  # the per-task ceiling: docs/imports.md, "Upload bombs"
                 fraction = mapping_file.fraction_read()
                 estimate = max(rows_read, int(rows_read / fraction)) if fraction > 0 else None
                 progress_report(

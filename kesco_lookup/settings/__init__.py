@@ -7,6 +7,7 @@ eager mode, so ``make run`` needs no services.
 """
 
 from kesco_lookup.settings.core import *  # noqa: F403  (environment, apps, middleware, languages, static)
+from kesco_lookup.settings.imports import *  # noqa: F403  (the importer: database work, retention, bomb limits)
 from kesco_lookup.settings.inputs import *  # noqa: F403  (rate limits, sizes of what the site accepts)
 from kesco_lookup.settings.security import *  # noqa: F403  (headers, cookies, logging)
 from kesco_lookup.settings.services import *  # noqa: F403  (database, cache, Celery)

@@ -1,4 +1,5 @@
-"""What the site accepts, and how often: rate limits, sizes of messages, pictures, numbers and uploads."""
+"""What the site accepts, and how often: rate limits, sizes of messages, pictures, numbers and uploads
+(the importer's own limits: imports.py)."""
 
 from __future__ import annotations
 
@@ -53,17 +54,6 @@ OLD_ACCOUNT_NUMBER_LENGTH = env_int("OLD_ACCOUNT_NUMBER_LENGTH", 8)
 OLD_ACCOUNT_NUMBER_MIN_LENGTH = env_int("OLD_ACCOUNT_NUMBER_MIN_LENGTH", 6)
 OLD_ACCOUNT_NUMBER_MAX_LENGTH = env_int("OLD_ACCOUNT_NUMBER_MAX_LENGTH", 12)
 NEW_ACCOUNT_NUMBER_LENGTH = env_int("NEW_ACCOUNT_NUMBER_LENGTH", 10)
-
-# --- Imports --------------------------------------------------------------------------------------
-# PostgreSQL work_mem for the importer's set-based checks and merge only (the server default, 4 MB,
-# makes hashing 750,000 rows spill to disk). Per statement and hash, so keep it modest.
-IMPORTS_WORK_MEM = env_str("IMPORTS_WORK_MEM", "64MB")
-# Uploaded mapping files and their error reports hold full names and mobiles. Once a batch has
-# ended (applied, failed, rolled back) they are needed only to look back at a mistake, so
-# `manage.py imports_purge_files` deletes them this many days later (the counts, the SHA-256 and
-# the rollback history stay). At least 1: a 0 would delete a failed batch's file before anyone
-# could run it again.
-IMPORTS_FILE_RETENTION_DAYS = env_int("IMPORTS_FILE_RETENTION_DAYS", 30, minimum=1)
 
 # --- Request bodies and uploads -------------------------------------------------------------------
 # Uploads larger than this go to a temporary file, not memory.

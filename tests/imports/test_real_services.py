@@ -22,6 +22,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AccountMapping
+from bench.xlsx_bombs import huge_cell
 from imports import queueing, services
 from imports.models import ImportBatch, MappingChange
 from imports.tasks import import_batch_apply_task, import_batch_validate_task
@@ -232,3 +233,21 @@ def test_a_batch_queued_again_and_its_lost_message_arriving_too_are_checked_and_
     assert batch.status == ImportBatch.Status.APPLIED, batch.failure_code
     assert (batch.rows_read, batch.count_new) == (200, 200)
     assert AccountMapping.objects.count() == 200  # not 400, and no unique-constraint failure
+
+
+@pytest.mark.redis
+def test_a_real_worker_refuses_an_upload_bomb_and_goes_on_working(celery_worker_process, tmp_path) -> None:
+    bomb = huge_cell(tmp_path / "bomb.xlsx", megabytes=200).read_bytes()  # 200 MB unpacked, 200 KB packed
+    batch = batch_upload(bomb, name="mapping.xlsx")
+
+    import_batch_validate_task.delay(batch.pk)
+    _wait_for(lambda: _batch_status(batch.pk) in {"validated", "failed"}, timeout=90, what="the worker to refuse it")
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.failure_code) == (ImportBatch.Status.FAILED, "workbook_too_large")
+    assert celery_worker_process.poll() is None  # the worker is still there
+    rows = [f"{40000000 + n},{2900000000 + n},Consumer {n},North," for n in range(50)]
+    after = batch_upload(csv_bytes(*rows))
+    import_batch_validate_task.delay(after.pk)
+    _wait_for(lambda: _batch_status(after.pk) in {"validated", "failed"}, timeout=90, what="the next batch")
+    assert _batch_status(after.pk) == "validated"

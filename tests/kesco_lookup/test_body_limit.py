@@ -38,6 +38,11 @@ def _post(path: str, *, length: int, user=None):  # type: ignore[no-untyped-def]
     return request
 
 
+def _signed_in_with_code(user, *, verified: bool = True):  # type: ignore[no-untyped-def]
+    user.is_verified = lambda: verified  # as django-otp's middleware marks a user who gave a code
+    return user
+
+
 def _passes(request) -> bool:  # type: ignore[no-untyped-def]
     reached = []
 
@@ -87,10 +92,12 @@ def test_only_staff_who_may_import_get_the_larger_allowance_and_only_on_the_uplo
     settings.REQUEST_BODY_MAX_BYTES = 3 * MB
     settings.IMPORTS_MAX_FILE_BYTES = 100 * MB
     upload = reverse("admin:imports_importbatch_add")
-    importer = staff_user("importer", can_import=True)
-    support = staff_user("support", can_import=False)
+    importer = _signed_in_with_code(staff_user("importer", can_import=True))
+    support = _signed_in_with_code(staff_user("support", can_import=False))
+    importer_without_code = _signed_in_with_code(staff_user("no-code", can_import=True), verified=False)
 
     assert _passes(_post(upload, length=60 * MB, user=importer))
+    assert not _passes(_post(upload, length=60 * MB, user=importer_without_code))
     assert not _passes(_post(upload, length=60 * MB, user=support))
     assert not _passes(_post(upload, length=60 * MB))  # anonymous
     assert not _passes(_post(reverse("safety:check_qr"), length=60 * MB, user=importer))
