@@ -133,6 +133,12 @@ def test_make_serve_runs_the_production_stack_until_ctrl_c(tmp_path) -> None:
             status, page = _request(f"{base}/?campaign=personal-query-value")
             assert status == 200
             assert b'href="/static/css/site.' in page and b"site.css" not in page  # collectstatic's hashed names
+            # The worker and beat start beside the web server, not before it answers: wait for their lines.
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not all(
+                started in output.read_text(errors="replace") for started in ("celery@", "beat: Starting")
+            ):
+                time.sleep(0.5)
         finally:
             exit_code = _stop(serve)
     written = output.read_text(errors="replace")
