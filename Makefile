@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # overrides/locale: our Hindi for Django's own admin strings (see docs/admin.md); it has a djangojs domain too.
 LOCALE_DIRS := locale accounts/locale safety/locale imports/locale staff/locale audit/locale overrides/locale
 
-.PHONY: run test install compilemessages makemessages lint bench bench-bombs bench-readers bench-lookup bench-pages worker beat
+.PHONY: run serve serve-env test install compilemessages makemessages lint bench bench-bombs bench-readers bench-lookup bench-pages worker beat
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,24 @@ run: compilemessages
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The production stack on this machine, in the foreground (Ctrl-C stops it): what a deploy prepares,
+# then gunicorn, a Celery worker and beat from the Procfile. README, 'Serving'.
+SERVE_NEEDS := DJANGO_SECRET_KEY DJANGO_ALLOWED_HOSTS DATABASE_URL REDIS_URL CELERY_BROKER_URL
+serve: export KESCO_ENV = production
+serve: serve-env compilemessages
+	$(BIN)/python manage.py check --deploy --fail-level ERROR
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py migrate --noinput
+	mkdir -p .cache
+	exec $(BIN)/honcho -f Procfile start
+
+# Every missing variable named at once, before anything starts (REDIS_URL may be CACHE_URL instead).
+serve-env:
+	@missing=""; for name in $(SERVE_NEEDS); do \
+		[ -n "$$(printenv $$name)" ] || { [ $$name = REDIS_URL ] && [ -n "$$CACHE_URL" ]; } || missing="$$missing $$name"; \
+	done; \
+	if [ -n "$$missing" ]; then echo "make serve: set these environment variables first:$$missing (README, 'Serving')" >&2; exit 1; fi
+
 test: compilemessages
 	DISK_CACHE_DIR=$(CURDIR)/.cache/test $(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -61,9 +79,10 @@ bench-bombs: install
 bench-readers: install
 	$(BIN)/python bench/xlsx_readers.py --rows 750000
 
-# A Celery worker for production-like runs: needs CELERY_BROKER_URL (and DATABASE_URL).
+# A Celery worker for production-like runs: needs CELERY_BROKER_URL (and DATABASE_URL). Both queues;
+# a host of its own for imports takes `-Q imports` (docs/deploy.md).
 worker: install
-	$(BIN)/celery -A kesco_lookup worker --loglevel=INFO --concurrency=2
+	$(BIN)/celery -A kesco_lookup worker --loglevel=INFO --concurrency=2 --queues=celery,imports
 
 # The scheduler for periodic tasks (the daily purge of old import files, the minutely sweep of batches
 # whose worker died): one per deployment.

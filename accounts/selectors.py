@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import AccountMapping, LookupDay, MissingNumberDay
 from accounts.normalise import name_key
 from accounts.usage import Counted, tally
+from kesco_lookup.replica import replica_read
 
 
 class Outcome(StrEnum):
@@ -46,7 +47,8 @@ def mapping_lookup(*, account_number: str, mobile_last4: str) -> LookupResult:
     """Answer a lookup of normalised digits.
 
     Every request runs the same single indexed query (old OR new number), whatever the input, so
-    neither the answer's shape nor its timing tells whether an old number exists.
+    neither the answer's shape nor its timing tells whether an old number exists. On the replica when
+    there is one (kesco_lookup/replica.py).
     """
     return mapping_lookup_counted(account_number=account_number, mobile_last4=mobile_last4)[0]
 
@@ -56,10 +58,12 @@ def mapping_lookup_counted(*, account_number: str, mobile_last4: str) -> tuple[L
 
     The second value never reaches the consumer: the answer is the very same NO_MATCH either way.
     """
-    rows = list(
-        AccountMapping.objects.filter(Q(old_account_number=account_number) | Q(new_account_number=account_number)).only(
-            "old_account_number", "new_account_number", "consumer_name", "division", "mobile_last4"
-        )[:2]
+    rows = replica_read(
+        lambda alias: list(
+            AccountMapping.objects.using(alias)
+            .filter(Q(old_account_number=account_number) | Q(new_account_number=account_number))
+            .only("old_account_number", "new_account_number", "consumer_name", "division", "mobile_last4")[:2]
+        )
     )
     for row in rows:
         if not _mobile_matches(row.mobile_last4, mobile_last4):

@@ -38,7 +38,8 @@ def _trusted_networks() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, 
     return tuple(ipaddress.ip_network(entry, strict=False) for entry in settings.TRUSTED_PROXIES)
 
 
-def _is_trusted(address: str) -> bool:
+def is_trusted_proxy(address: str) -> bool:
+    """Whether a peer address is one of TRUSTED_PROXIES (then its forwarded headers are believed)."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -53,11 +54,11 @@ def client_ip(request: HttpRequest) -> str:
     skipping our own proxies.
     """
     remote = request.META.get("REMOTE_ADDR", "")
-    if not _is_trusted(remote):
+    if not is_trusted_proxy(remote):
         return remote
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
-        if _is_trusted(hop):
+        if is_trusted_proxy(hop):
             continue
         try:
             return str(ipaddress.ip_address(hop))

@@ -8,8 +8,10 @@ is in its class and its frames; what it was about stays out.
 
 from __future__ import annotations
 
+import json
 import logging
 import traceback
+from datetime import UTC, datetime
 
 _CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
 _CONTEXT = "\nDuring handling of the above exception, another exception occurred:\n\n"
@@ -55,6 +57,8 @@ class ExceptionMessagesRemoved(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.exc_info and record.exc_info[1] is not None:
+            kind = type(record.exc_info[1])
+            record.exception_class = f"{kind.__module__}.{kind.__qualname__}"
             record.exc_text = exception_without_messages(record.exc_info[1])
             record.exc_info = None
         return True
@@ -78,3 +82,25 @@ class TaskErrorsWithoutMessages(ExceptionMessagesRemoved):
             if "traceback" in context:
                 context["traceback"] = exception_without_messages(error) if error else ""
         return super().filter(record)
+
+
+class JsonLinesFormatter(logging.Formatter):
+    """One JSON object a line, for log shippers (LOG_FORMAT=json): a fixed set of keys and nothing else.
+
+    Not python-json-logger: it writes every extra attribute a record carries (django.request's request
+    object, Celery's task data), where an allowlist is what keeps personal data out. Place it after
+    ExceptionMessagesRemoved, which leaves the exception's class and a traceback without messages.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", "-"),
+        }
+        if getattr(record, "exception_class", None):
+            line["exception"] = record.exception_class
+            line["traceback"] = record.exc_text or ""
+        return json.dumps(line, ensure_ascii=False)

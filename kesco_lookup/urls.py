@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from kesco_lookup.health import healthz, readyz
 from kesco_lookup.views import limited_notice
 
 admin.site.site_header = _("KESCO account lookup: staff")
@@ -13,6 +14,9 @@ admin.site.site_title = _("KESCO staff")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
+    # Probes of the proxy and the orchestrator (README, 'Serving').
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("", include("accounts.urls")),
     path("", include("safety.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

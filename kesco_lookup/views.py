@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import sys
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -85,7 +87,23 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "404.html", status=404)
 
 
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 while the database is down or restarting: "try again shortly" is true, "error" is not."""
+    if _is_api(request):
+        response: HttpResponse = JsonResponse({"error": "unavailable"}, status=503)
+    else:
+        # Rendered without the database: the registry's alerts and rules (context processors that
+        # query it) give way to the built-in warning lines.
+        response = render(request, "503.html", {"safety_alerts": [], "kesco_never_rules": []}, status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the exception: a database that cannot be reached (down,
+    # restarting, a connection it dropped) is a wait, not a fault, wherever it was first touched.
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable(request)
     if _is_api(request):
         return JsonResponse({"error": "internal"}, status=500)
     return render(request, "500.html", status=500)

@@ -58,7 +58,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that every response gets the headers, whichever middleware below answers it (static
+    # First: every line logged while serving a request carries its id, redirects and errors too.
+    "kesco_lookup.request_id.RequestIdMiddleware",
+    # Next, so that every response gets the headers, whichever middleware below answers it (static
     # files, the 413 and 400 of unreadable bodies, axes' lock-out, the HTTPS redirect): settings/security.py.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",

@@ -132,17 +132,29 @@ SILENCED_SYSTEM_CHECKS = [*_SERVICES_SILENCED_CHECKS, "security.W021"]
 # A logged exception keeps its traceback but loses its message (kesco_lookup/logs.py): a database
 # error quotes the row it failed on, and django.request logs the exception of every 500. The filter
 # sits on django.request itself, so that any handler added there later gets the record already
-# cleaned, and on the console handler for everything else.
+# cleaned, and on the console handler for everything else. Every line carries the request's id
+# (kesco_lookup/request_id.py); LOG_FORMAT=json writes one JSON object a line for log shippers.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'plain' or 'json'; got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
         "no_exception_messages": {"()": "kesco_lookup.logs.ExceptionMessagesRemoved"},
         "no_task_error_messages": {"()": "kesco_lookup.logs.TaskErrorsWithoutMessages"},
+        "request_id": {"()": "kesco_lookup.request_id.RequestIdLogFilter"},
     },
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "kesco_lookup.logs.JsonLinesFormatter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_exception_messages"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["no_exception_messages", "request_id"],
+        }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {

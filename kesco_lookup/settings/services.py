@@ -5,6 +5,7 @@ from __future__ import annotations
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from kesco_lookup.env import env_int, env_str
 from kesco_lookup.settings.core import BASE_DIR, PRODUCTION
@@ -12,8 +13,19 @@ from kesco_lookup.settings.core import BASE_DIR, PRODUCTION
 # --- Database -------------------------------------------------------------------------------------
 # DATABASE_URL switches on PostgreSQL (postgres://user@host:5432/name); unset means SQLite.
 DATABASE_URL = env_str("DATABASE_URL", required=PRODUCTION)
+# Persistent connections, checked before each request reuses one: after PostgreSQL restarts, a
+# worker's stale connection is replaced instead of failing its next request with a 500.
+_CONN = {"conn_max_age": env_int("DB_CONN_MAX_AGE", 60), "conn_health_checks": True}
+# A database that does not answer fails in seconds (the 503 page, /readyz), not after the OS's minutes.
+_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 2, minimum=1)
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, **_CONN)}
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", _CONNECT_TIMEOUT)
+    # The lookup's one read may go to a streaming replica (kesco_lookup/replica.py); everything else
+    # stays on the primary. Tests see it as the primary itself (a test mirror).
+    if DATABASE_REPLICA_URL := env_str("DATABASE_REPLICA_URL"):
+        DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, **_CONN, test_options={"MIRROR": "default"})
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 1)
 else:
     DATABASES = {
         "default": {
@@ -78,6 +90,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 30 * 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 35 * 60)
+# Redis hands an unacknowledged task to another worker after the visibility timeout: it must outlast
+# the longest task, or an import still running would be started a second time (docs/deploy.md).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 10 * 60}
+# Long imports get a queue of their own, so they never hold up the short periodic tasks; a worker
+# started without -Q takes both (make worker, the Procfile), a dedicated host `-Q imports`.
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("imports"))
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "imports.tasks.import_batch_validate_task": {"queue": "imports"},
+    "imports.tasks.import_batch_apply_task": {"queue": "imports"},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Kolkata"
 # Periodic work, for `celery -A kesco_lookup beat` (make beat): one beat process per deployment.

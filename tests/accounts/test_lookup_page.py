@@ -181,11 +181,17 @@ def test_it_sends_the_same_headers_for_every_kind_of_miss(client):
         post_lookup(client, "22223333", "4321"),
     ]
     header_sets = [
-        # Expires is "now" (never_cache), so it differs between requests a second apart, whatever the number.
-        {name: value for name, value in response.headers.items() if name not in {"Content-Length", "Expires"}}
+        # Expires is "now" (never_cache), so it differs between requests a second apart, whatever the number;
+        # X-Request-ID is new for every request (random, the same shape for all, checked below).
+        {
+            name: value
+            for name, value in response.headers.items()
+            if name not in {"Content-Length", "Expires", "X-Request-ID"}
+        }
         for response in responses
     ]
     assert header_sets[0] == header_sets[1] == header_sets[2]
+    assert all(re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"]) for response in responses)
     assert [r.cookies.keys() for r in responses] == [responses[0].cookies.keys()] * 3
 
 

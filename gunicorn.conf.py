@@ -1,0 +1,70 @@
+"""gunicorn's settings for production (`make serve`, the Procfile): read from the repository root.
+
+Why gunicorn and why these workers: README, 'Serving' (measured on this machine). Everything can be
+changed from the environment: WEB_BIND, WEB_WORKERS, WEB_THREADS, WEB_TIMEOUT.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from gunicorn.glogging import Logger
+
+_CPUS = os.cpu_count() or 1
+
+bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
+# gthread: each process serves several requests at once, so a request waiting on PostgreSQL or Redis
+# holds a thread, not a whole process and its memory. One process a core plus one keeps the cores
+# busy while a process's threads wait on the interpreter lock; four threads each cover the waits.
+# Measured best of the layouts tried here (README, 'Serving'). Each thread may hold a database
+# connection: WEB_WORKERS x WEB_THREADS per node (docs/deploy.md).
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_WORKERS", _CPUS + 1))
+threads = int(os.environ.get("WEB_THREADS", 4))
+# A request that takes this long is stuck (the slowest page answers in well under a second): the
+# worker is replaced. Uploads of mapping files are streamed to disk within it.
+timeout = int(os.environ.get("WEB_TIMEOUT", 60))
+graceful_timeout = 20
+# Recycled now and then, so slow growth of a process's memory never becomes an outage.
+max_requests = 5000
+max_requests_jitter = 500
+# The application is loaded once in the master and forked: less memory, faster starts.
+preload_app = True
+# The proxy ends HTTPS and says so in X-Forwarded-Proto; Django alone decides whether to believe it
+# (SECURE_PROXY_SSL_HEADER, TRUSTED_PROXIES). gunicorn must not turn the header into an https scheme
+# on its own, or any client could claim HTTPS and skip the redirect.
+secure_scheme_headers: dict[str, str] = {}
+
+accesslog = "-"
+errorlog = "-"
+
+# The probes come every few seconds from every load balancer: a line each would drown the log.
+_PROBES = frozenset({"/healthz", "/readyz"})
+
+
+class AccessLogWithoutPersonalData(Logger):
+    """One line a request: method, path, status, duration and request id. Never the query string,
+    the body, the referrer or the user agent, and no line for a probe that succeeded."""
+
+    def access(self, resp, req, environ, request_time) -> None:  # type: ignore[no-untyped-def]
+        if not self.access_log_enabled:
+            return
+        path = environ.get("PATH_INFO", "")
+        if path in _PROBES and resp.status_code == 200:
+            return
+        headers = {name.lower(): value for name, value in resp.headers}
+        line = {
+            "method": environ.get("REQUEST_METHOD", ""),
+            "path": path,
+            "status": resp.status_code,
+            "duration_ms": round(request_time.total_seconds() * 1000, 1),
+            "request_id": headers.get("x-request-id", "-"),
+        }
+        if os.environ.get("LOG_FORMAT") == "json":
+            self.access_log.info(json.dumps({"logger": "gunicorn.access", **line}))
+        else:
+            self.access_log.info("%(method)s %(path)r %(status)s %(duration_ms)sms [%(request_id)s]", line)
+
+
+logger_class = AccessLogWithoutPersonalData
