@@ -142,12 +142,10 @@ def _tries_context(standing: Standing | None) -> dict | None:
     if standing is None:
         return None
     minutes = max(1, math.ceil(standing.pause_seconds / 60))
-    # As the 429 page says a wait: whole hours from an hour on, rounded up.
-    return {
-        "left": standing.left,
-        "pause_minutes": minutes,
-        "pause_hours": math.ceil(minutes / 60) if minutes >= 60 else None,
-    }
+    # An hour's pause is an hour and up to a minute (kesco_lookup/limits.py): "61 minutes" says it
+    # better than "about 2 hours". Longer pauses in whole hours, rounded up.
+    hours = math.ceil(minutes / 60) if minutes > 120 else None
+    return {"left": standing.left, "pause_minutes": minutes, "pause_hours": hours}
 
 
 @csrf_exempt  # For the official app and chatbots: no session, no cookie, so no CSRF to defend.
