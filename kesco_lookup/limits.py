@@ -189,9 +189,14 @@ def _read(store, windows: list[_Window]) -> None:  # type: ignore[no-untyped-def
 
 def _count(store, window: _Window, delta: int) -> None:  # type: ignore[no-untyped-def]
     current = window.keys[-1]
-    store.add(current, 0, window.rate.period + window.rate.bucket_seconds)
-    # Raises ValueError if the key vanished between the two calls (evicted): nothing was counted.
-    store.incr(current, delta)
+    # Most counts land in a bucket that exists: one increment. A new bucket is added with the count;
+    # if another request added it meanwhile, increment that. A ValueError that survives both means
+    # the key keeps vanishing (evicted): nothing was counted, and the caller closes.
+    try:
+        store.incr(current, delta)
+    except ValueError:
+        if not store.add(current, delta, window.rate.period + window.rate.bucket_seconds):
+            store.incr(current, delta)
 
 
 @dataclass(frozen=True)
