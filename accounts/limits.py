@@ -1,4 +1,7 @@
-"""The lookup's own limits: per address on every request, per old number on failures only.
+"""The lookup's own limits: per address on every real lookup, per old number on failures only.
+
+Failures count first per number and address, then per number from everywhere (the last line against
+guessing from many addresses), so one address cannot use up a number's allowance.
 
 The rules are in settings.RATE_LIMITS, the machinery in kesco_lookup/limits.py. Why: README,
 'Rate limits'.
@@ -16,11 +19,12 @@ from django.core.cache import caches
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
-from kesco_lookup.limits import Limited, LimiterUnavailable, rules_check
+from kesco_lookup.limits import Limited, LimiterUnavailable, Standing, address_key, rules_check, rules_spend
 
 logger = logging.getLogger(__name__)
 
 _IP_RULES = ("lookup_per_ip_minute", "lookup_per_ip_day")
+_ACCOUNT_ADDRESS_RULES = ("lookup_failures_per_account_address_hour", "lookup_failures_per_account_address_day")
 _ACCOUNT_RULES = ("lookup_failures_per_account_hour", "lookup_failures_per_account_day")
 
 
@@ -30,9 +34,8 @@ def _account_digest(account_number: str) -> str:
     return salted_hmac("accounts.limits.account", account_number, algorithm="sha256").hexdigest()
 
 
-def _account_key(account_number: str):
-    digest = _account_digest(account_number)
-    return lambda _group, _request: digest
+def _account_address_key(account_number: str, request: HttpRequest) -> str:
+    return f"{_account_digest(account_number)}|{address_key(request)}"
 
 
 def lookup_ip_limit_hit(request: HttpRequest) -> Limited | None:
@@ -41,8 +44,14 @@ def lookup_ip_limit_hit(request: HttpRequest) -> Limited | None:
 
 
 def lookup_account_limit_hit(request: HttpRequest, account_number: str) -> Limited | None:
-    """Whether this old number has had too many failed lookups (does not count this one)."""
-    return rules_check(request, _ACCOUNT_RULES, _account_key(account_number), increment=False)
+    """Whether this old number has had too many failed lookups (does not count this one).
+
+    From this address first, then from everywhere; the longer wait if both are over.
+    """
+    mine = rules_check(request, _ACCOUNT_ADDRESS_RULES, _account_address_key(account_number, request), increment=False)
+    everyone = rules_check(request, _ACCOUNT_RULES, _account_digest(account_number), increment=False)
+    over = [limited for limited in (mine, everyone) if limited]
+    return max(over, key=lambda limited: limited.retry_after_seconds) if over else None
 
 
 # One lookup of a given number at a time (the "turn"). Why: README, 'Rate limits'.
@@ -97,6 +106,16 @@ def lookup_account_turn(request: HttpRequest, account_number: str) -> Iterator[L
             logger.warning("lookup turn not released: %s", type(error).__name__)
 
 
-def lookup_account_failure_record(request: HttpRequest, account_number: str) -> None:
-    """Count one failed lookup against the number typed."""
-    rules_check(request, _ACCOUNT_RULES, _account_key(account_number), increment=True)
+def lookup_account_failure_record(request: HttpRequest, account_number: str) -> Standing | None:
+    """Count one failed lookup against the number typed; say how many tries this address has left on it.
+
+    The same for a number that exists and one that does not: both are counted alike, so the answer
+    tells nothing about which it was. None with limits switched off.
+    """
+    mine = rules_spend(request, _ACCOUNT_ADDRESS_RULES, _account_address_key(account_number, request))
+    everyone = rules_spend(request, _ACCOUNT_RULES, _account_digest(account_number))
+    if mine is None or everyone is None:
+        return None
+    if mine.left != everyone.left:
+        return min(mine, everyone, key=lambda standing: standing.left)
+    return Standing(left=mine.left, pause_seconds=max(mine.pause_seconds, everyone.pause_seconds))

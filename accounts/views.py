@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -20,7 +21,7 @@ from accounts.limits import lookup_account_failure_record, lookup_account_turn, 
 from accounts.selectors import NO_MATCH, LookupResult, Outcome, mapping_lookup_counted
 from accounts.usage import Counted, lookup_counted
 from kesco_lookup.language import language_switch, switched_on_form, typed_initial
-from kesco_lookup.limits import Limited, LimiterUnavailable, client_ip
+from kesco_lookup.limits import Limited, LimiterUnavailable, Standing, client_ip
 from kesco_lookup.middleware import declared_length
 from kesco_lookup.views import limiter_unavailable, rate_limited, request_too_large
 from safety.selectors import division_offices_list, payment_channels_list
@@ -41,9 +42,17 @@ def _ip_limited(request: HttpRequest) -> Limited | None:
     return limited
 
 
-def _guarded_lookup(request: HttpRequest, form: LookupForm) -> LookupResult | Limited:
-    """Run a valid form's lookup behind the per-account failure limit."""
+def _guarded_lookup(request: HttpRequest, form: LookupForm) -> tuple[LookupResult, Standing | None] | Limited:
+    """Run a valid form's lookup behind the limits; a miss also says how many tries are left.
+
+    Only here, with a valid form in hand, is anything spent: the address's allowance first, then
+    the number's on a miss.
+    """
+    limited = _ip_limited(request)
+    if limited:
+        return limited
     account_number = form.cleaned_data["old_account_number"]
+    standing = None
     with lookup_account_turn(request, account_number) as limited:
         if limited:
             lookup_counted(outcome=Counted.LIMITED)
@@ -52,14 +61,14 @@ def _guarded_lookup(request: HttpRequest, form: LookupForm) -> LookupResult | Li
             account_number=account_number, mobile_last4=form.cleaned_data["mobile_last4"]
         )
         if result.outcome is Outcome.NO_MATCH:
-            lookup_account_failure_record(request, account_number)
+            standing = lookup_account_failure_record(request, account_number)
     # One cache write for every answer (a miss also records its number if unknown, in the same round
     # trip): no database write, and both kinds of miss do the same work (accounts/usage.py).
     lookup_counted(
         outcome=_COUNTED[result.outcome], account_number=account_number, address=client_ip(request), unknown=unknown
     )
     logger.info("lookup outcome=%s", result.outcome.value)
-    return result
+    return result, standing
 
 
 @require_safe
@@ -93,20 +102,21 @@ def lookup(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("accounts:home"))
     if switched_on_form(request):
         return _form_shown_again(request)
+    form = LookupForm(request.POST)
+    if not form.is_valid():
+        # No lookup, so nothing spent: a mistyped or empty form costs the consumer no try.
+        return render(request, "accounts/home.html", {"form": form, "payment_channels": payment_channels_list()})
     try:
-        limited = _ip_limited(request)
-        if limited:
-            return rate_limited(request, limited)
-        form = LookupForm(request.POST)
-        if not form.is_valid():
-            return render(request, "accounts/home.html", {"form": form, "payment_channels": payment_channels_list()})
-        result = _guarded_lookup(request, form)
+        answer = _guarded_lookup(request, form)
     except LimiterUnavailable:
         return limiter_unavailable(request)
-    if isinstance(result, Limited):
-        return rate_limited(request, result)
+    if isinstance(answer, Limited):
+        return rate_limited(request, answer)
+    result, standing = answer
     context = {
         "result": result,
+        # Counted for every number typed, known or not: the same on every kind of miss.
+        "tries": _tries_context(standing),
         # A fresh, empty form: a miss looks the same whichever way it missed, and nothing
         # typed is echoed back.
         "form": LookupForm(),
@@ -138,42 +148,51 @@ def _json_rate_limited(limited: Limited) -> JsonResponse:
     return response
 
 
+def _tries_context(standing: Standing | None) -> dict | None:
+    if standing is None:
+        return None
+    minutes = max(1, math.ceil(standing.pause_seconds / 60))
+    # An hour's pause is an hour and up to a minute (kesco_lookup/limits.py): "61 minutes" says it
+    # better than "about 2 hours". Longer pauses in whole hours, rounded up.
+    hours = math.ceil(minutes / 60) if minutes > 120 else None
+    return {"left": standing.left, "pause_minutes": minutes, "pause_hours": hours}
+
+
 @csrf_exempt  # For the official app and chatbots: no session, no cookie, so no CSRF to defend.
 @never_cache
 @require_POST
 def api_lookup(request: HttpRequest) -> HttpResponse:
+    # Everything refused before a lookup is refused before any limit, and spends nothing.
+    if request.content_type != "application/json":
+        # Only JSON: a web page can make a visitor's browser send a cross-site text/plain or form
+        # POST without asking, but a JSON one needs a CORS preflight, which this API never grants.
+        return _json_error("unsupported_media_type", _("Send the request as application/json."), status=415)
+    if declared_length(request) > API_BODY_MAX_BYTES:
+        return request_too_large(request)  # the same JSON 413 as the site-wide body cap
     try:
-        limited = _ip_limited(request)
-        if limited:
-            return _json_rate_limited(limited)
-        if request.content_type != "application/json":
-            # Only JSON: a web page can make a visitor's browser send a cross-site text/plain or form
-            # POST without asking, but a JSON one needs a CORS preflight, which this API never grants.
-            return _json_error("unsupported_media_type", _("Send the request as application/json."), status=415)
-        if declared_length(request) > API_BODY_MAX_BYTES:
-            return request_too_large(request)  # the same JSON 413 as the site-wide body cap
-        try:
-            payload = json.loads(request.body or b"null")
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            # RecursionError: thousands of nested brackets exhaust the parser; still just bad JSON.
-            return _json_error("malformed", _("The request body must be JSON."), status=400)
-        if not isinstance(payload, dict):
-            return _json_error("malformed", _("The request body must be a JSON object."), status=400)
-        fields = {key: payload.get(key) for key in ("old_account_number", "mobile_last4")}
-        if any(value is not None and not isinstance(value, str) for value in fields.values()):
-            # A JSON number has already lost its leading zeros: refuse rather than guess them.
-            return _json_error(
-                "malformed", _("Send both numbers as text in quotes, so that leading zeros are kept."), status=400
-            )
-        form = LookupForm({key: value for key, value in fields.items() if value is not None})
-        if not form.is_valid():
-            errors = {field: [str(message) for message in messages] for field, messages in form.errors.items()}
-            return JsonResponse({"error": "invalid", "fields": errors}, status=400)
-        result = _guarded_lookup(request, form)
+        payload = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: thousands of nested brackets exhaust the parser; still just bad JSON.
+        return _json_error("malformed", _("The request body must be JSON."), status=400)
+    if not isinstance(payload, dict):
+        return _json_error("malformed", _("The request body must be a JSON object."), status=400)
+    fields = {key: payload.get(key) for key in ("old_account_number", "mobile_last4")}
+    if any(value is not None and not isinstance(value, str) for value in fields.values()):
+        # A JSON number has already lost its leading zeros: refuse rather than guess them.
+        return _json_error(
+            "malformed", _("Send both numbers as text in quotes, so that leading zeros are kept."), status=400
+        )
+    form = LookupForm({key: value for key, value in fields.items() if value is not None})
+    if not form.is_valid():
+        errors = {field: [str(message) for message in messages] for field, messages in form.errors.items()}
+        return JsonResponse({"error": "invalid", "fields": errors}, status=400)
+    try:
+        answer = _guarded_lookup(request, form)
     except LimiterUnavailable:
         return _json_error("unavailable", _("The lookup is paused for a moment. Please try again later."), status=503)
-    if isinstance(result, Limited):
-        return _json_rate_limited(result)
+    if isinstance(answer, Limited):
+        return _json_rate_limited(answer)
+    result, standing = answer
     if result.outcome is Outcome.FOUND:
         return JsonResponse(
             {
@@ -184,4 +203,8 @@ def api_lookup(request: HttpRequest) -> HttpResponse:
         )
     if result.outcome is Outcome.ALREADY_NEW:
         return JsonResponse({"new_account_number": result.new_account_number, "already_new": True})
-    return JsonResponse({"error": "no_match"}, status=404)
+    miss: dict[str, object] = {"error": "no_match"}
+    if standing is not None:
+        # Tries this address has left on the number typed before a pause, and that pause's length.
+        miss.update(tries_left=standing.left, pause_seconds=standing.pause_seconds)
+    return JsonResponse(miss, status=404)

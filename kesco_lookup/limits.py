@@ -1,8 +1,10 @@
-"""Site-wide rate limiting on django-ratelimit: the client's address, and named rules checked by it.
+"""Site-wide rate limiting: the client's address, and named rules counted in sliding windows.
 
-Rules are named in settings.RATE_LIMITS; each app's own limits module picks the ones its pages
-count. A cache that cannot count raises LimiterUnavailable, and the page closes (503). Why: README,
-'Rate limits'.
+Rules are named in settings.RATE_LIMITS ("count/period": 5/h, 10/m, 100/d); each app's own limits
+module picks the ones its pages count. Each rule's window is cut into 60 buckets in the cache, and a
+check sums the buckets that overlap the last period, so no window edge lets a burst through: never
+more than the stated count in any period, wherever it starts. A cache that cannot count raises
+LimiterUnavailable, and the page closes (503). Why: README, 'Rate limits'.
 """
 
 from __future__ import annotations
@@ -10,14 +12,25 @@ from __future__ import annotations
 import ipaddress
 import logging
 import math
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache as memoise
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest
-from django_ratelimit.core import get_usage
+from django.utils.crypto import salted_hmac
 
 logger = logging.getLogger(__name__)
+
+# A window is summed from this many buckets (and the one it is part-way into): a hour's in minutes,
+# a day's in 24-minute buckets. Counting the oldest overlapping bucket whole keeps the cap exact;
+# the price is a wait up to one bucket longer than strictly needed.
+BUCKETS_PER_WINDOW = 60
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# IPv6 clients each get a /64 (one household's or phone's prefix), as django-ratelimit did.
+IPV6_PREFIX = 64
 
 
 class LimiterUnavailable(Exception):
@@ -33,68 +46,219 @@ class Limited:
         return max(1, math.ceil(self.retry_after_seconds / 60))
 
 
+def _now() -> float:
+    """The limiter's clock; tests move it (tests/conftest.py freezes it for every test)."""
+    return time.time()
+
+
+def _unwrapped(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    # A server listening on IPv6 sees IPv4 clients as ::ffff:a.b.c.d: they are IPv4 clients.
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
+
+
 @memoise
 def _trusted_networks() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    return tuple(ipaddress.ip_network(entry, strict=False) for entry in settings.TRUSTED_PROXIES)
+    networks = []
+    for entry in settings.TRUSTED_PROXIES:
+        network = ipaddress.ip_network(entry, strict=False)
+        if isinstance(network, ipaddress.IPv6Network) and network.network_address.ipv4_mapped is not None:
+            # Written as ::ffff:10.0.0.5: the proxy is matched as the IPv4 address it is.
+            mapped = network.network_address.ipv4_mapped
+            network = ipaddress.ip_network(f"{mapped}/{max(0, network.prefixlen - 96)}", strict=False)
+        networks.append(network)
+    return tuple(networks)
 
 
 def is_trusted_proxy(address: str) -> bool:
     """Whether a peer address is one of TRUSTED_PROXIES (then its forwarded headers are believed)."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in _trusted_networks())
+    ip = _unwrapped(address)
+    return ip is not None and any(ip.version == network.version and ip in network for network in _trusted_networks())
+
+
+def _remote(request: HttpRequest) -> str:
+    remote = request.META.get("REMOTE_ADDR", "")
+    ip = _unwrapped(remote)
+    return str(ip) if ip is not None else remote
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The address a request came from, as django-ratelimit's RATELIMIT_IP_META_KEY.
+    """The address a request came from (IPv4-mapped IPv6 unwrapped).
 
     REMOTE_ADDR, unless the peer is in TRUSTED_PROXIES: then X-Forwarded-For, read from the right,
     skipping our own proxies.
     """
-    remote = request.META.get("REMOTE_ADDR", "")
+    remote = _remote(request)
     if not is_trusted_proxy(remote):
         return remote
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
         if is_trusted_proxy(hop):
             continue
-        try:
-            return str(ipaddress.ip_address(hop))
-        except ValueError:
-            # A garbled hop means the chain cannot be trusted beyond our proxy.
-            return remote
+        ip = _unwrapped(hop)
+        # A garbled hop means the chain cannot be trusted beyond our proxy.
+        return str(ip) if ip is not None else remote
     return remote
 
 
-def _usage(request: HttpRequest, rule: str, key: object, *, increment: bool) -> dict | None:
+def address_key(request: HttpRequest) -> str:
+    """The client's address as counted: itself for IPv4, its /64 for IPv6."""
+    address = client_ip(request)
+    ip = _unwrapped(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        return str(ipaddress.ip_network(f"{ip}/{IPV6_PREFIX}", strict=False))
+    return address
+
+
+@dataclass(frozen=True)
+class _Rate:
+    count: int
+    period: int
+
+    @property
+    def bucket_seconds(self) -> int:
+        return max(1, self.period // BUCKETS_PER_WINDOW)
+
+    @property
+    def buckets(self) -> int:
+        # The whole buckets of a period, plus the one the window's start falls into.
+        return math.ceil(self.period / self.bucket_seconds) + 1
+
+
+def _rate(rule: str) -> _Rate:
+    count, _slash, period = settings.RATE_LIMITS[rule].partition("/")
+    multiplier = period[:-1] or "1"
+    return _Rate(int(count), int(multiplier) * _PERIODS[period[-1]])
+
+
+def _limits_cache():  # type: ignore[no-untyped-def]
+    return caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+
+
+Key = str | Callable[[HttpRequest], str]
+
+
+@dataclass
+class _Window:
+    rule: str
+    rate: _Rate
+    first_bucket: int
+    keys: list[str]
+    counts: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    def seconds_until_below(self, limit: int, now: float) -> int:
+        """How long until fewer than `limit` are counted: the honest wait, rounded up."""
+        running = self.total
+        for offset, count in enumerate(self.counts):
+            if running < limit:
+                break
+            running -= count
+            if running < limit:
+                leaves_at = (self.first_bucket + offset + self.rate.buckets) * self.rate.bucket_seconds
+                return max(1, math.ceil(leaves_at - now))
+        return 0 if self.total < limit else self.rate.period
+
+
+def _windows(request: HttpRequest, rules: tuple[str, ...], key: Key, now: float) -> list[_Window]:
+    value = address_key(request) if key == "ip" else key(request) if callable(key) else key
+    windows = []
+    for rule in rules:
+        rate = _rate(rule)
+        current = int(now // rate.bucket_seconds)
+        first = current - rate.buckets + 1
+        # Keyed with the secret: the cache holds neither addresses nor numbers, nor plain hashes of them.
+        digest = salted_hmac("kesco_lookup.limits", f"{rule}|{value}", algorithm="sha256").hexdigest()[:32]
+        keys = [f"rl:{rule}:{digest}:{bucket}" for bucket in range(first, current + 1)]
+        windows.append(_Window(rule, rate, first, keys, [0] * len(keys)))
+    return windows
+
+
+def _read(store, windows: list[_Window]) -> None:  # type: ignore[no-untyped-def]
+    stored = store.get_many([key for window in windows for key in window.keys])
+    for window in windows:
+        window.counts = [int(stored.get(key, 0)) for key in window.keys]
+
+
+def _count(store, window: _Window, delta: int) -> None:  # type: ignore[no-untyped-def]
+    current = window.keys[-1]
+    # Most counts land in a bucket that exists: one increment. A new bucket is added with the count;
+    # if another request added it meanwhile, increment that. A ValueError that survives both means
+    # the key keeps vanishing (evicted): nothing was counted, and the caller closes.
     try:
-        return get_usage(request, group=rule, key=key, rate=settings.RATE_LIMITS[rule], increment=increment)
-    except Exception as error:  # any cache failure: connection refused, timeout, disk error
-        logger.warning("rate-limit store unavailable for rule %s: %s", rule, type(error).__name__)
+        store.incr(current, delta)
+    except ValueError:
+        if not store.add(current, delta, window.rate.period + window.rate.bucket_seconds):
+            store.incr(current, delta)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a key stands under its rules: how many more it may spend, and the wait if it spends them."""
+
+    left: int
+    pause_seconds: int
+
+
+def _check(
+    request: HttpRequest, rules: tuple[str, ...], key: Key, *, increment: bool, undo_if_over: bool = True
+) -> tuple[Limited | None, Standing | None]:
+    if not getattr(settings, "RATELIMIT_ENABLE", True):
+        return None, None
+    now = _now()
+    windows = _windows(request, rules, key, now)
+    store = _limits_cache()
+    try:
+        if increment:
+            for window in windows:
+                _count(store, window, 1)
+        _read(store, windows)
+        # A counting check is over once it passes the limit; a peek once the limit is reached,
+        # because the attempt it guards has not been counted yet.
+        over = [w for w in windows if (w.total > w.rate.count if increment else w.total >= w.rate.count)]
+        if increment and over and undo_if_over:
+            # A refused request spends nothing: the wait it is told is the wait there is.
+            for window in windows:
+                store.decr(window.keys[-1])
+                window.counts[-1] -= 1
+    except Exception as error:  # any cache failure: connection refused, timeout, disk error, eviction
+        logger.warning("rate-limit store unavailable for rules %s: %s", ",".join(rules), type(error).__name__)
         raise LimiterUnavailable from error
+    limited = None
+    if over:
+        limited = Limited(retry_after_seconds=max(w.seconds_until_below(w.rate.count, now) for w in windows))
+    left = min(max(0, w.rate.count - w.total) for w in windows)
+    # Were every try left spent now, the wait before the next: what the last-try warning announces.
+    pause = 0
+    for window in windows:
+        window.counts[-1] += left
+        if window.total >= window.rate.count:
+            pause = max(pause, window.seconds_until_below(window.rate.count, now))
+        window.counts[-1] -= left
+    return limited, Standing(left=left, pause_seconds=pause)
 
 
 def rules_check(
-    request: HttpRequest, rules: tuple[str, ...], key: object = "ip", *, increment: bool = True
+    request: HttpRequest, rules: tuple[str, ...], key: Key = "ip", *, increment: bool = True
 ) -> Limited | None:
-    """Check (and by default count) a request under named rules; the longest wait if over any."""
-    worst: Limited | None = None
-    for rule in rules:
-        usage = _usage(request, rule, key, increment=increment)
-        if usage is None:  # RATELIMIT_ENABLE is off
-            continue
-        if usage["time_left"] == -1 and usage["limit"] == 0:
-            # django-ratelimit's sign that the cache failed to count (RATELIMIT_FAIL_OPEN is off): a
-            # limit of 0 with -1 left. A time left of -1 alone also happens when the window ends on
-            # the second get_usage reads the clock and the clock ticks before its second reading.
-            raise LimiterUnavailable
-        # A counting check is over once it passes the limit; a peek (increment=False) is over
-        # once the limit is reached, because the attempt it guards has not been counted yet.
-        over = usage["should_limit"] if increment else usage["count"] >= usage["limit"]
-        if over:
-            limited = Limited(retry_after_seconds=max(1, int(usage["time_left"])))
-            if worst is None or limited.retry_after_seconds > worst.retry_after_seconds:
-                worst = limited
-    return worst
+    """Check (and by default count) a request under named rules; the longest wait if over any.
+
+    A counted request that is over a limit is not kept: refused requests spend nothing.
+    """
+    return _check(request, rules, key, increment=increment)[0]
+
+
+def rules_spend(request: HttpRequest, rules: tuple[str, ...], key: Key) -> Standing | None:
+    """Count one event under named rules whatever the count (a fact, such as a failed lookup).
+
+    Returns where the key then stands (None with limits switched off).
+    """
+    return _check(request, rules, key, increment=True, undo_if_over=False)[1]

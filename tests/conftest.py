@@ -11,7 +11,6 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -63,12 +62,13 @@ def _fresh_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     from accounts.usage import tally
 
     tally().clear()
-    # django-ratelimit counts in fixed windows of the wall clock: a test that makes eleven requests
-    # could straddle a window's end and see the count start again. Freeze its clock for the test.
-    import django_ratelimit.core
+    # The limiter's windows are cut into buckets of the wall clock: a test that makes eleven requests
+    # could see its oldest bucket leave the window. Freeze the limiter's clock for the test (tests
+    # of the sliding windows move it themselves).
+    import kesco_lookup.limits
 
     frozen = float(int(time.time()))
-    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: frozen))
+    monkeypatch.setattr(kesco_lookup.limits, "_now", lambda: frozen)
 
 
 @pytest.fixture

@@ -6,16 +6,23 @@ from __future__ import annotations
 from kesco_lookup.env import env_bool, env_int, env_list, env_str
 
 # --- Rate limits ----------------------------------------------------------------------------------
-# One named rule per purpose. Rates are django-ratelimit strings: count/period (s, m, h, d).
+# One named rule per purpose, as count/period (s, m, h, d), each counted in a sliding window:
+# never more than the count in any such period, wherever it starts (kesco_lookup/limits.py).
 RATE_LIMITS = {
-    # A consumer needs one or two tries; a family looking up a few connections a handful more.
+    # Real lookups only (a valid form): a consumer needs one or two tries, a family a few more.
     "lookup_per_ip_minute": env_str("RATE_LOOKUP_PER_IP_MINUTE", "10/m"),
     # Caps what one address can harvest in a day, even slowly, with lists of stolen old numbers.
     "lookup_per_ip_day": env_str("RATE_LOOKUP_PER_IP_DAY", "100/d"),
     # Failed tries on one old number, counted for every number typed (existing or not, so the limit
-    # itself reveals nothing). 5 an hour and 10 a day make guessing 10,000 mobile endings take years.
-    "lookup_failures_per_account_hour": env_str("RATE_LOOKUP_FAILURES_PER_ACCOUNT_HOUR", "5/h"),
-    "lookup_failures_per_account_day": env_str("RATE_LOOKUP_FAILURES_PER_ACCOUNT_DAY", "10/d"),
+    # itself reveals nothing). First per number and address: a family trying endings, or a stranger,
+    # uses up only their own share (5 an hour, 10 a day: enough for every mobile a family has had).
+    "lookup_failures_per_account_address_hour": env_str("RATE_LOOKUP_FAILURES_PER_ACCOUNT_ADDRESS_HOUR", "5/h"),
+    "lookup_failures_per_account_address_day": env_str("RATE_LOOKUP_FAILURES_PER_ACCOUNT_ADDRESS_DAY", "10/d"),
+    # Then per number from all addresses, the last line against guessing from many addresses: 30 a
+    # day means all 10,000 mobile endings take 334 days (half that on average) however many addresses
+    # guess; locking a number takes 4 addresses an hour (20/h) or 3 a day (30/d). README, 'Rate limits'.
+    "lookup_failures_per_account_hour": env_str("RATE_LOOKUP_FAILURES_PER_ACCOUNT_HOUR", "20/h"),
+    "lookup_failures_per_account_day": env_str("RATE_LOOKUP_FAILURES_PER_ACCOUNT_DAY", "30/d"),
     # Message checks reveal nothing personal, and many consumers share one carrier address, so the
     # limits are loose; they still stop a fraudster from tuning a message against the checker by
     # the thousand, and cap the work one address can make us do.
@@ -32,13 +39,12 @@ RATE_LIMITS = {
     "safety_report_per_ip_day": env_str("RATE_SAFETY_REPORT_PER_IP_DAY", "20/d"),
 }
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
-# The client address is REMOTE_ADDR. X-Forwarded-For is read only when the connecting peer is one
-# of these proxies (comma-separated addresses or networks, e.g. "10.0.0.5,10.1.0.0/16").
+# The client address is REMOTE_ADDR (IPv4-mapped IPv6 unwrapped). X-Forwarded-For is read only when
+# the connecting peer is one of these proxies (comma-separated addresses or networks, e.g.
+# "10.0.0.5,10.1.0.0/16").
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
-RATELIMIT_IP_META_KEY = "kesco_lookup.limits.client_ip"
 # A cache that cannot be reached counts as "limited": the lookup closes rather than open up to
-# unlimited guessing (README, 'Rate limits').
-RATELIMIT_FAIL_OPEN = False
+# unlimited guessing (README, 'Rate limits'). kesco_lookup/limits.py always fails closed.
 
 # --- Consumer safety (safety app) -----------------------------------------------------------------
 # A forwarded SMS or WhatsApp message is a few hundred characters; 2,000 fits the longest real ones.

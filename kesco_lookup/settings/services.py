@@ -39,7 +39,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (also the rate-limit counters) ---------------------------------------------------------
 # REDIS_URL (or CACHE_URL) switches on Redis. Without it, a disk cache: shared by every process on
-# the machine and atomic on increment, which django-ratelimit needs (LocMem and the database cache
+# the machine and atomic on increment, which the rate limiter needs (LocMem and the database cache
 # are neither).
 REDIS_URL = env_str("REDIS_URL") or env_str("CACHE_URL")
 if PRODUCTION and not REDIS_URL:

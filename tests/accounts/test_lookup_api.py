@@ -49,7 +49,12 @@ def test_it_answers_every_kind_of_miss_with_the_same_404():
         call_api(client, {"old_account_number": "9912345678", "mobile_last4": "0000"}),
     ]
     assert {r.status_code for r in bodies} == {404}
-    assert {r.content for r in bodies} == {b'{"error": "no_match"}'}
+    # Changed deliberately (issue 11): a miss now says how many tries are left on the number typed.
+    # Each is a first miss on its own number, so all four are still one and the same body.
+    assert len({r.content for r in bodies}) == 1
+    miss = bodies[0].json()
+    assert miss["error"] == "no_match" and miss["tries_left"] == 4
+    assert set(miss) == {"error", "tries_left", "pause_seconds"}
 
 
 def test_a_number_that_is_one_accounts_old_and_anothers_new_answers_each_by_its_own_mobile():

@@ -143,7 +143,9 @@ def test_an_api_crash_is_answered_in_json(monkeypatch) -> None:
     monkeypatch.setattr(views, "lookup_ip_limit_hit", broken)
     client = Client(raise_request_exception=False)
 
-    response = client.post("/api/v1/lookup", "{}", content_type="application/json")
+    # A valid lookup: since issue 11 the limits come after the request is checked, so "{}" would be a 400.
+    body = '{"old_account_number": "12345678", "mobile_last4": "4321"}'
+    response = client.post("/api/v1/lookup", body, content_type="application/json")
 
     assert response.status_code == 500
     assert response.json() == {"error": "internal"}
