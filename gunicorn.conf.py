@@ -39,8 +39,8 @@ secure_scheme_headers: dict[str, str] = {}
 accesslog = "-"
 errorlog = "-"
 
-# The probes come every few seconds from every load balancer: a line each would drown the log.
-_PROBES = frozenset({"/healthz", "/readyz"})
+# The probes and Prometheus's scrape come every few seconds: a line each would drown the log.
+_PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 class AccessLogWithoutPersonalData(Logger):
