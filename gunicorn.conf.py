@@ -68,3 +68,12 @@ class AccessLogWithoutPersonalData(Logger):
 
 
 logger_class = AccessLogWithoutPersonalData
+
+
+def child_exit(server, worker) -> None:  # type: ignore[no-untyped-def]
+    """With PROMETHEUS_MULTIPROC_DIR, a worker that exits (recycled, killed) stops being a live process
+    for /metrics: prometheus-client's multiprocess mode asks for this hook (docs/deploy.md)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

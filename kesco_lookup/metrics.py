@@ -25,6 +25,12 @@ LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 LOOKUP_OUTCOMES = Counter("lookup_outcomes_total", "Lookups answered, by outcome.", ["outcome"])
+IMPORT_STAGE_DURATION = Histogram(
+    "import_stage_duration_seconds",
+    "Time an import batch took to validate or to apply, by stage and result (ok, failed).",
+    ["stage", "result"],
+    buckets=(1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600),
+)
 LIMITER_REFUSALS = Counter("limiter_refusals_total", "Requests refused by a rate-limit rule, by rule.", ["rule"])
 
 # The words a lookup's outcome may be counted as: anything else is a programming error, not a label.
@@ -43,6 +49,11 @@ def lookup_outcome_record(*, outcome: str) -> None:
 
 def limiter_refusal_record(*, rule: str) -> None:
     LIMITER_REFUSALS.labels(rule=rule).inc()
+
+
+def import_stage_duration_record(*, stage: str, result: str, seconds: float) -> None:
+    """Observe how long a batch's validation or apply took, once it has ended."""
+    IMPORT_STAGE_DURATION.labels(stage=stage, result=result).observe(seconds)
 
 
 def scrape_collector_register(collector: ScrapeCollector) -> None:

@@ -8,7 +8,7 @@ from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
 from imports.models import ImportBatch
-from kesco_lookup.limits import _trusted_networks
+from kesco_lookup.limits import LimiterUnavailable, _trusted_networks
 from tests.helpers import ramesh
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +68,20 @@ def test_it_counts_requests_by_route_name_and_lookups_by_outcome(client, setting
     assert delta("http_requests_total", route="accounts:lookup", status="429") == 1
     assert delta("http_requests_total", route="unmatched", status="404") == 1
     assert delta("http_request_duration_seconds_count", route="accounts:lookup") == 3
+
+
+def test_it_counts_a_lookup_paused_by_a_limiter_that_cannot_count(client, monkeypatch) -> None:
+    def store_down(request: object) -> None:
+        raise LimiterUnavailable
+
+    monkeypatch.setattr("accounts.views.lookup_ip_limit_hit", store_down)
+    before = value(scrape(client), "lookup_outcomes_total", outcome="paused")
+    assert lookup(client, "12345678", "4321").status_code == 503
+    api = client.post(
+        "/api/v1/lookup", {"old_account_number": "12345678", "mobile_last4": "4321"}, content_type="application/json"
+    )
+    assert api.status_code == 503
+    assert value(scrape(client), "lookup_outcomes_total", outcome="paused") - before == 2
 
 
 def test_it_shows_no_path_and_nothing_typed(client) -> None:
