@@ -140,3 +140,10 @@ def test_it_is_never_rate_limited(client, settings) -> None:
     settings.RATE_LIMITS = {name: "1/m" for name in settings.RATE_LIMITS}
     for _ in range(5):
         assert client.get("/metrics", REMOTE_ADDR=MONITOR).status_code == 200
+
+
+def test_it_answers_plain_http_in_production_behind_an_https_redirect(client, settings) -> None:
+    # Prometheus scrapes the node itself, over HTTP; the exemption is the real setting's, not the test's.
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/metrics", REMOTE_ADDR=MONITOR).status_code == 200
+    assert client.get("/", REMOTE_ADDR=MONITOR).status_code == 301
