@@ -90,6 +90,8 @@ def test_it_shows_no_path_and_nothing_typed(client) -> None:
     lookup(client, "87654321", "4321")
     client.get("/no/such/page/87654321")
     text = client.get("/metrics", REMOTE_ADDR=MONITOR).content.decode()
+    # Names, labels and help only: a sample's value (a count, a timestamp) may hold any digits.
+    text = "\n".join(line if line.startswith("#") else line.rsplit(" ", 1)[0] for line in text.splitlines())
     for typed in ("12345678", "87654321", "9912345678", "4321", "Ramesh", "198.51.100.9", "/lookup/", "/no/such"):
         assert typed not in text
 
