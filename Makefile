@@ -48,6 +48,8 @@ serve: serve-env compilemessages
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py migrate --noinput
 	mkdir -p .cache
+	@# /metrics adds up every process's files there (docs/deploy.md): counts of a previous run go.
+	[ -z "$$PROMETHEUS_MULTIPROC_DIR" ] || { mkdir -p "$$PROMETHEUS_MULTIPROC_DIR" && find "$$PROMETHEUS_MULTIPROC_DIR" -maxdepth 1 -name '*.db' -delete; }
 	exec $(BIN)/honcho -f Procfile start
 
 # Every missing variable named at once, before anything starts (REDIS_URL may be CACHE_URL instead).

@@ -39,8 +39,8 @@ secure_scheme_headers: dict[str, str] = {}
 accesslog = "-"
 errorlog = "-"
 
-# The probes come every few seconds from every load balancer: a line each would drown the log.
-_PROBES = frozenset({"/healthz", "/readyz"})
+# The probes and Prometheus's scrape come every few seconds: a line each would drown the log.
+_PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 class AccessLogWithoutPersonalData(Logger):
@@ -68,3 +68,12 @@ class AccessLogWithoutPersonalData(Logger):
 
 
 logger_class = AccessLogWithoutPersonalData
+
+
+def child_exit(server, worker) -> None:  # type: ignore[no-untyped-def]
+    """With PROMETHEUS_MULTIPROC_DIR, a worker that exits (recycled, killed) stops being a live process
+    for /metrics: prometheus-client's multiprocess mode asks for this hook (docs/deploy.md)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

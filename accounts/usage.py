@@ -22,6 +22,8 @@ from django.core.cache import caches
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from kesco_lookup.metrics import lookup_outcome_record
+
 logger = logging.getLogger(__name__)
 
 
@@ -265,6 +267,8 @@ def lookup_counted(*, outcome: Counted, account_number: str = "", address: str =
     A cache that fails here only loses a count: the limits, which need the same cache, have already
     decided whether the lookup could run.
     """
+    # In this process's memory (or its own file): the same work for every outcome.
+    lookup_outcome_record(outcome=outcome.value)
     try:
         miss = Miss(account_number, address, unknown) if outcome is Counted.NO_MATCH else None
         tally().count(outcome, _today(), miss)

@@ -22,6 +22,7 @@ from accounts.selectors import NO_MATCH, LookupResult, Outcome, mapping_lookup_c
 from accounts.usage import Counted, lookup_counted
 from kesco_lookup.language import language_switch, switched_on_form, typed_initial
 from kesco_lookup.limits import Limited, LimiterUnavailable, Standing, client_ip
+from kesco_lookup.metrics import lookup_outcome_record
 from kesco_lookup.middleware import declared_length
 from kesco_lookup.views import limiter_unavailable, rate_limited, request_too_large
 from safety.selectors import division_offices_list, payment_channels_list
@@ -109,6 +110,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     try:
         answer = _guarded_lookup(request, form)
     except LimiterUnavailable:
+        lookup_outcome_record(outcome="paused")
         return limiter_unavailable(request)
     if isinstance(answer, Limited):
         return rate_limited(request, answer)
@@ -189,6 +191,7 @@ def api_lookup(request: HttpRequest) -> HttpResponse:
     try:
         answer = _guarded_lookup(request, form)
     except LimiterUnavailable:
+        lookup_outcome_record(outcome="paused")
         return _json_error("unavailable", _("The lookup is paused for a moment. Please try again later."), status=503)
     if isinstance(answer, Limited):
         return _json_rate_limited(answer)

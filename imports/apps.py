@@ -13,3 +13,7 @@ class ImportsConfig(AppConfig):
             checks,  # noqa: F401  (registers the system check)
             signals,  # noqa: F401  (deleting a batch deletes its files)
         )
+        from imports.metrics import import_batches_by_status
+        from kesco_lookup.metrics import scrape_collector_register
+
+        scrape_collector_register(import_batches_by_status)

@@ -22,6 +22,8 @@ from django.core.cache import caches
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
+from kesco_lookup.metrics import limiter_refusal_record
+
 logger = logging.getLogger(__name__)
 
 # A window is summed from this many buckets (and the one it is part-way into): a hour's in minutes,
@@ -234,6 +236,9 @@ def _check(
         raise LimiterUnavailable from error
     limited = None
     if over:
+        if undo_if_over:  # a refusal; rules_spend only records a fact
+            for window in over:
+                limiter_refusal_record(rule=window.rule)
         limited = Limited(retry_after_seconds=max(w.seconds_until_below(w.rate.count, now) for w in windows))
     left = min(max(0, w.rate.count - w.total) for w in windows)
     # Were every try left spent now, the wait before the next: what the last-try warning announces.

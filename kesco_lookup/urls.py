@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from kesco_lookup.health import healthz, readyz
+from kesco_lookup.scrape import metrics
 from kesco_lookup.views import limited_notice
 
 admin.site.site_header = _("KESCO account lookup: staff")
@@ -17,6 +18,8 @@ urlpatterns = [
     # Probes of the proxy and the orchestrator (README, 'Serving').
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    # Prometheus's scrape, for allowed addresses or the token only (README, 'Serving').
+    path("metrics", metrics, name="metrics"),
     path("", include("accounts.urls")),
     path("", include("safety.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

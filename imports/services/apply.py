@@ -19,6 +19,7 @@ from imports.services.reports import notes_with_short_old_numbers, report_write
 from imports.services.sql import is_postgres, statements
 from imports.services.staging import staging_delete
 from imports.services.status import batch_fail, batch_transition
+from kesco_lookup.metrics import import_stage_duration_record
 
 logger = logging.getLogger(__name__)
 
@@ -99,8 +100,11 @@ def import_batch_apply(
             # The error's class only: an IntegrityError's message quotes the conflicting number.
             logger.error("import batch %s: apply stopped by %s; nothing was changed", batch_id, type(error).__name__)
             batch_fail(batch_id, expected=Status.APPLYING, code=FailureCode.INTERNAL, stage=ImportBatch.Stage.APPLY)
+            import_stage_duration_record(stage="apply", result="failed", seconds=time.monotonic() - started)
             return ImportBatch.objects.get(pk=batch_id)
-        ImportBatch.objects.filter(pk=batch_id).update(apply_seconds=round(time.monotonic() - started, 3))
+        seconds = time.monotonic() - started
+        ImportBatch.objects.filter(pk=batch_id).update(apply_seconds=round(seconds, 3))
+        import_stage_duration_record(stage="apply", result="ok", seconds=seconds)
         batch = ImportBatch.objects.get(pk=batch_id)
         if refused_now:
             report_write(batch)

@@ -18,6 +18,7 @@ from imports.services.progress import ProgressCallback
 from imports.services.reports import notes_with_short_old_numbers, report_write
 from imports.services.staging import staging_delete, staging_load
 from imports.services.status import batch_fail, batch_transition
+from kesco_lookup.metrics import import_stage_duration_record
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def _validate_once(batch_id: int, progress: ProgressCallback | None) -> None:
         ):
             return
         started = time.monotonic()
+        result = "failed"
         try:
             staging_delete(batch_id)
             mapping_file, rows_read = staging_load(batch, progress)
@@ -83,6 +85,7 @@ def _validate_once(batch_id: int, progress: ProgressCallback | None) -> None:
                 **counts,
             )
             logger.info("import batch %s: validated %s rows", batch_id, rows_read)
+            result = "ok"
         except FileRefused as refused:
             staging_delete(batch_id)
             _fail(batch_id, refused.code, detail=failure_detail(refused.details))
@@ -95,6 +98,8 @@ def _validate_once(batch_id: int, progress: ProgressCallback | None) -> None:
             # The error's class only: database messages can quote a row's values (account numbers).
             logger.error("import batch %s: validation stopped by %s", batch_id, type(error).__name__)
             _fail(batch_id, FailureCode.INTERNAL)
+        finally:
+            import_stage_duration_record(stage="validate", result=result, seconds=time.monotonic() - started)
 
 
 def _fail(batch_id: int, code: str, *, detail: str = "") -> None:

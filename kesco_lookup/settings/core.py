@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every line logged while serving a request carries its id, redirects and errors too.
     "kesco_lookup.request_id.RequestIdMiddleware",
+    # Times every answer, the ones the middleware below gives too (kesco_lookup/metrics.py).
+    "kesco_lookup.metrics.RequestMetricsMiddleware",
     # Next, so that every response gets the headers, whichever middleware below answers it (static
     # files, the 413 and 400 of unreadable bodies, axes' lock-out, the HTTPS redirect): settings/security.py.
     "csp.middleware.CSPMiddleware",

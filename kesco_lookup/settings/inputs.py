@@ -43,6 +43,10 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
 # the connecting peer is one of these proxies (comma-separated addresses or networks, e.g.
 # "10.0.0.5,10.1.0.0/16").
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# GET /metrics answers these addresses or networks (the client address as above, so a forged
+# X-Forwarded-For buys nothing), or a request bearing METRICS_TOKEN; everyone else gets a 404.
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES")
+METRICS_TOKEN = env_str("METRICS_TOKEN", default="")
 # A cache that cannot be reached counts as "limited": the lookup closes rather than open up to
 # unlimited guessing (README, 'Rate limits'). kesco_lookup/limits.py always fails closed.
 

@@ -121,6 +121,8 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+# Load balancers and Prometheus ask the node itself over plain HTTP: a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 # check --deploy warns (security.W021) while preload is off. Off is deliberate: the browsers' preload
 # list takes a whole registered domain (kesco.co.in, not this site's host), its owner decides, and
 # leaving the list takes months. SECURE_HSTS_PRELOAD=1 once they have.

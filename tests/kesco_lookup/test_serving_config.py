@@ -68,6 +68,14 @@ def test_the_access_log_leaves_out_probes_that_succeeded_but_not_those_that_fail
     assert written.getvalue() == "POST '/readyz' 503 12.3ms [abc123]\n"
 
 
+def test_the_access_log_leaves_out_a_successful_scrape_of_the_metrics_but_not_a_refused_one(monkeypatch) -> None:
+    logger, written = _access_log(monkeypatch, "plain")
+    _served(logger, "/metrics", 200)
+    assert written.getvalue() == ""
+    _served(logger, "/metrics", 404)
+    assert written.getvalue() == "POST '/metrics' 404 12.3ms [abc123]\n"
+
+
 def test_the_access_log_is_json_with_log_format_json(monkeypatch) -> None:
     logger, written = _access_log(monkeypatch, "json")
     _served(logger, "/lookup/", 429, query="x=12345678")
