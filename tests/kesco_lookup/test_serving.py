@@ -103,6 +103,8 @@ def _production_env(**extra: str) -> dict[str, str]:
         "RATE_LOOKUP_PER_IP_MINUTE": "1000/m",
         "RATE_LOOKUP_FAILURES_PER_ACCOUNT_HOUR": "1000/h",
         "RATE_LOOKUP_FAILURES_PER_ACCOUNT_DAY": "1000/d",
+        "RATE_LOOKUP_FAILURES_PER_ACCOUNT_ADDRESS_HOUR": "1000/h",
+        "RATE_LOOKUP_FAILURES_PER_ACCOUNT_ADDRESS_DAY": "1000/d",
         **extra,
     }
     # Set by the browser tests in this process; `check --deploy` rightly refuses to serve with it.
