@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # overrides/locale: our Hindi for Django's own admin strings (see docs/admin.md); it has a djangojs domain too.
 LOCALE_DIRS := locale accounts/locale safety/locale imports/locale staff/locale audit/locale overrides/locale
 
-.PHONY: run serve serve-env test install compilemessages makemessages lint bench bench-bombs bench-readers bench-lookup bench-pages worker beat
+.PHONY: run serve serve-env test install compilemessages makemessages lint bench bench-bombs bench-readers bench-lookup bench-pages bench-load worker beat
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -95,6 +95,11 @@ beat: install
 # Lookup timing: misses on real and unknown numbers, as a ratio to a baseline in the same run.
 bench-lookup: compilemessages
 	$(BIN)/python bench/lookup_timing.py
+
+# Load on the production server (gunicorn.conf.py) with wrk: needs PostgreSQL, Redis and wrk; fills
+# a scratch database (BENCH_DATABASE_URL) and prints the table of README, 'Speed'.
+bench-load: compilemessages
+	$(BIN)/python bench/load_bench.py
 
 # Page weight on a throttled phone (2G/slow 3G, CPU 4x slower) in Chromium: bytes, requests, first
 # paint and load of each consumer page in both languages, as ratios to a bare page in the same run.

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -256,7 +257,8 @@ def _from_stamp(value: bytes | str | float | None) -> datetime.datetime:
 def tally() -> _RedisTally | _DiskTally:
     """The counting store behind the default cache."""
     backend = caches["default"]
-    if backend.__class__.__module__.startswith("django.core.cache.backends.redis"):
+    # isinstance, not the module name: the site runs a subclass (kesco_lookup/cache.py).
+    if isinstance(backend, RedisCache):
         return _RedisTally(backend)
     return _DiskTally(backend)
 

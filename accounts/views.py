@@ -25,7 +25,7 @@ from kesco_lookup.limits import Limited, LimiterUnavailable, Standing, client_ip
 from kesco_lookup.metrics import lookup_outcome_record
 from kesco_lookup.middleware import declared_length
 from kesco_lookup.views import limiter_unavailable, rate_limited, request_too_large
-from safety.selectors import division_offices_list, payment_channels_list
+from safety.selectors import page_division_offices_list, page_payment_channels_list
 
 logger = logging.getLogger(__name__)
 
@@ -74,21 +74,23 @@ def _guarded_lookup(request: HttpRequest, form: LookupForm) -> tuple[LookupResul
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/home.html", {"form": LookupForm(), "payment_channels": payment_channels_list()})
+    return render(
+        request, "accounts/home.html", {"form": LookupForm(), "payment_channels": page_payment_channels_list()}
+    )
 
 
 def _form_shown_again(request: HttpRequest) -> HttpResponse:
     """The language switch on a form: the same page, with what was typed, and no lookup run or counted."""
     context = {
         "form": LookupForm(initial=typed_initial(LookupForm, request.POST)),
-        "payment_channels": payment_channels_list(),
+        "payment_channels": page_payment_channels_list(),
     }
     if request.POST.get("page") == Outcome.NO_MATCH:
         # The no-match page is the same for every miss, so it can be shown again without the numbers.
         return render(
             request,
             "accounts/result.html",
-            {**context, "result": NO_MATCH, "division_offices": division_offices_list()},
+            {**context, "result": NO_MATCH, "division_offices": page_division_offices_list()},
         )
     return render(request, "accounts/home.html", context)
 
@@ -106,7 +108,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST)
     if not form.is_valid():
         # No lookup, so nothing spent: a mistyped or empty form costs the consumer no try.
-        return render(request, "accounts/home.html", {"form": form, "payment_channels": payment_channels_list()})
+        return render(request, "accounts/home.html", {"form": form, "payment_channels": page_payment_channels_list()})
     try:
         answer = _guarded_lookup(request, form)
     except LimiterUnavailable:
@@ -122,11 +124,11 @@ def lookup(request: HttpRequest) -> HttpResponse:
         # A fresh, empty form: a miss looks the same whichever way it missed, and nothing
         # typed is echoed back.
         "form": LookupForm(),
-        "payment_channels": payment_channels_list(),
+        "payment_channels": page_payment_channels_list(),
     }
     if result.outcome is Outcome.NO_MATCH:
         # The same list for every miss: where to go next.
-        context["division_offices"] = division_offices_list()
+        context["division_offices"] = page_division_offices_list()
     else:
         # For the language switch, which asks the same again (through the same limits; a match is
         # no failure), and shown on the answer as the number it is for. Hidden in the no-store

@@ -23,8 +23,8 @@ from audit.models import AuditEntry
 from audit.services import audit_record, audit_target
 from kesco_lookup.excel import excel_safe
 from safety.models import Alert, GenuineMessage, OfficialContact, PaymentChannel, SafetyRule, ScamReport
-from safety.selectors import scam_reports_by_suspect
-from safety.services import scam_reports_status_set
+from safety.selectors import PAGE_CONTACT_KEYS, scam_reports_by_suspect
+from safety.services import page_copies_drop, scam_reports_status_set
 
 
 # Actions write: Django offers an action to anyone who can see the list unless it names a permission.
@@ -32,6 +32,7 @@ from safety.services import scam_reports_status_set
 def mark_verified(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
     verified = list(queryset.values_list("pk", flat=True))
     updated = queryset.update(is_demo=False, verified_on=timezone.localdate(), verified_by=request.user)
+    page_copies_drop(keys=PAGE_CONTACT_KEYS)  # an UPDATE sends no signal (safety/signals.py)
     for pk in verified:  # an UPDATE writes no admin LogEntry: the trail is told directly
         audit_record(
             action=AuditEntry.Action.REGISTRY_CHANGED,

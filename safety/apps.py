@@ -9,4 +9,4 @@ class SafetyConfig(AppConfig):
     verbose_name = _("Consumer safety")
 
     def ready(self) -> None:
-        from safety import signals  # noqa: F401  (deleting a report deletes its screenshot)
+        from safety import signals  # noqa: F401  (report screenshots; the pages' cached rules and alerts)

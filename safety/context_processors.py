@@ -1,17 +1,17 @@
-"""Puts the "KESCO never..." rules and the current alerts on every page."""
+"""Puts the "KESCO never..." rules and the current alerts on every page (cached: safety/selectors.py)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from safety.selectors import current_alerts_list, safety_rules_list
+from safety.selectors import page_alerts_list, page_rules_list
 
 
 def safety_rules(request: HttpRequest) -> dict[str, object]:
     # Lazy: the admin and the JSON API never render it, so they never pay for the query.
-    return {"kesco_never_rules": SimpleLazyObject(lambda: list(safety_rules_list()))}
+    return {"kesco_never_rules": SimpleLazyObject(page_rules_list)}
 
 
 def safety_alerts(request: HttpRequest) -> dict[str, object]:
-    return {"safety_alerts": SimpleLazyObject(lambda: list(current_alerts_list()))}
+    return {"safety_alerts": SimpleLazyObject(page_alerts_list)}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from urllib.parse import parse_qs, urlsplit
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
@@ -29,6 +31,57 @@ def safety_rules_list() -> QuerySet[SafetyRule]:
 def current_alerts_list() -> QuerySet[Alert]:
     now = timezone.now()
     return Alert.objects.filter(is_active=True, starts_at__lte=now).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+
+
+# Every page shows the rules and the current alerts, which staff change a few times a year: they are
+# kept in the cache under fixed names (nothing personal) and dropped by any save or delete of a rule
+# or an alert (safety/signals.py), so a staff change shows on the next page load. The expiry only
+# bounds a rare race (a page that read the old rows before the change stores them after the drop).
+PAGE_RULES_KEY = "safety:page-rules"
+PAGE_ALERTS_KEY = "safety:page-alerts"
+# The registry's payment channels (on the consumer pages) and division offices (on a miss).
+PAGE_PAYMENT_CHANNELS_KEY = "safety:page-payment-channels"
+PAGE_DIVISION_OFFICES_KEY = "safety:page-division-offices"
+PAGE_CONTACT_KEYS = (PAGE_PAYMENT_CHANNELS_KEY, PAGE_DIVISION_OFFICES_KEY)
+PAGE_REGISTRY_SECONDS = 300
+
+
+def _cached_list(key: str, read: object) -> list:
+    try:
+        rows = cache.get(key)
+    except Exception:  # a page never fails because the cache is down: the database answers
+        return list(read())  # type: ignore[operator]
+    if rows is None:
+        rows = list(read())  # type: ignore[operator]
+        # As above: when the cache is down, the page is answered from the rows just read.
+        with contextlib.suppress(Exception):
+            cache.set(key, rows, PAGE_REGISTRY_SECONDS)
+    return rows
+
+
+def page_rules_list() -> list[SafetyRule]:
+    """The active rules, for every page: cached (see PAGE_RULES_KEY)."""
+    return _cached_list(PAGE_RULES_KEY, safety_rules_list)
+
+
+def page_payment_channels_list() -> list[PaymentChannel]:
+    """The active payment channels, for the consumer pages: cached (see PAGE_CONTACT_KEYS)."""
+    return _cached_list(PAGE_PAYMENT_CHANNELS_KEY, payment_channels_list)
+
+
+def page_division_offices_list() -> list[OfficialContact]:
+    """The division offices, for every miss alike: cached (see PAGE_CONTACT_KEYS)."""
+    return _cached_list(PAGE_DIVISION_OFFICES_KEY, division_offices_list)
+
+
+def page_alerts_list() -> list[Alert]:
+    """The alerts showing now, for every page: the active, unfinished ones are cached, then timed here."""
+    now = timezone.now()
+    unfinished = _cached_list(
+        PAGE_ALERTS_KEY,
+        lambda: Alert.objects.filter(is_active=True).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now)),
+    )
+    return [alert for alert in unfinished if alert.starts_at <= now and (alert.ends_at is None or alert.ends_at > now)]
 
 
 def genuine_messages_list() -> QuerySet[GenuineMessage]:

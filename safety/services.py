@@ -6,7 +6,9 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -77,3 +79,18 @@ def scam_reports_personal_data_purge(*, now: datetime.datetime | None = None) ->
         purged += 1
     logger.info("scam reports personal data purged count=%s", purged)
     return purged
+
+
+def _page_copies_forget(keys: tuple[str, ...]) -> None:
+    try:
+        cache.delete_many(list(keys))
+    except Exception:  # a staff save never fails on the cache; the copies expire (PAGE_REGISTRY_SECONDS)
+        logger.warning("safety: cached page copies not dropped (cache unavailable)")
+
+
+def page_copies_drop(*, keys: tuple[str, ...]) -> None:
+    """Drop the pages' cached rules, alerts or contacts (safety/selectors.py) after a staff change."""
+    # Now, so this transaction's next page sees the change, and again after the commit, so a page that
+    # read the old rows meanwhile cannot leave them cached.
+    _page_copies_forget(keys)
+    transaction.on_commit(lambda: _page_copies_forget(keys))

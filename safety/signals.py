@@ -1,14 +1,17 @@
-"""A deleted scam report takes its screenshot with it: the file is the consumer's personal data too."""
+"""A deleted scam report takes its screenshot with it (the file is the consumer's personal data too);
+a saved or deleted rule or alert drops the pages' cached copy (safety/selectors.py)."""
 
 from __future__ import annotations
 
 import logging
 
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from safety.models import ScamReport
+from safety.models import Alert, OfficialContact, PaymentChannel, SafetyRule, ScamReport
+from safety.selectors import PAGE_ALERTS_KEY, PAGE_CONTACT_KEYS, PAGE_RULES_KEY
+from safety.services import page_copies_drop
 
 logger = logging.getLogger(__name__)
 
@@ -31,3 +34,24 @@ def _report_screenshot_delete(sender: type[ScamReport], instance: ScamReport, **
 
     # After the commit: a delete that is rolled back must keep its screenshot.
     transaction.on_commit(delete_file)
+
+
+@receiver(post_save, sender=SafetyRule, dispatch_uid="safety_rule_page_copy_save")
+@receiver(post_delete, sender=SafetyRule, dispatch_uid="safety_rule_page_copy_delete")
+def _rule_changed(sender: type[SafetyRule], **kwargs: object) -> None:
+    page_copies_drop(keys=(PAGE_RULES_KEY,))
+
+
+@receiver(post_save, sender=Alert, dispatch_uid="safety_alert_page_copy_save")
+@receiver(post_delete, sender=Alert, dispatch_uid="safety_alert_page_copy_delete")
+def _alert_changed(sender: type[Alert], **kwargs: object) -> None:
+    page_copies_drop(keys=(PAGE_ALERTS_KEY,))
+
+
+# The proxy sends its own signals: a payment channel saved through its admin is a contact too.
+@receiver(post_save, sender=OfficialContact, dispatch_uid="safety_contact_page_copy_save")
+@receiver(post_delete, sender=OfficialContact, dispatch_uid="safety_contact_page_copy_delete")
+@receiver(post_save, sender=PaymentChannel, dispatch_uid="safety_channel_page_copy_save")
+@receiver(post_delete, sender=PaymentChannel, dispatch_uid="safety_channel_page_copy_delete")
+def _contact_changed(sender: type[OfficialContact], **kwargs: object) -> None:
+    page_copies_drop(keys=PAGE_CONTACT_KEYS)

@@ -30,7 +30,7 @@ from safety.forms import (
     report_prefill,
 )
 from safety.qr import image_too_large_error, image_validate, qr_read
-from safety.selectors import genuine_messages_list, official_registry_get, payment_channels_list
+from safety.selectors import genuine_messages_list, official_registry_get, page_payment_channels_list
 from safety.services import scam_report_create
 from safety.uploads import upload_capped, upload_refused
 
@@ -75,7 +75,7 @@ def check(request: HttpRequest) -> HttpResponse:
         "report_initial": report_initial_from_check(result, message),
         "form": CheckForm(),
         "genuine_messages": genuine_messages_list(),
-        "payment_channels": payment_channels_list(),
+        "payment_channels": page_payment_channels_list(),
     }
     return render(request, "safety/check_result.html", context)
 
@@ -111,7 +111,7 @@ def _check_qr(request: HttpRequest) -> HttpResponse:
     contents_with_reports = [
         (content, report_initial_from_qr(content.upi) if content.upi else None) for content in contents
     ]
-    context = {"form": QrForm(), "contents": contents_with_reports, "payment_channels": payment_channels_list()}
+    context = {"form": QrForm(), "contents": contents_with_reports, "payment_channels": page_payment_channels_list()}
     return render(request, "safety/qr_result.html", context)
 
 

@@ -47,7 +47,8 @@ if PRODUCTION and not REDIS_URL:
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, reusing one redis-py client per pool (kesco_lookup/cache.py).
+            "BACKEND": "kesco_lookup.cache.ReusedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "kesco"),
             # Fail fast when Redis is down: the lookup then answers 503 (see kesco_lookup/limits.py).

@@ -29,6 +29,8 @@ _LEFT_ALONE = re.compile(r"(<a\b.*?</a>|<textarea\b.*?</textarea>|<[^>]*>)", re.
 
 def helplines_linked(html: str) -> str:
     """Wrap each helpline number in the text (not the tags) of ``html`` in a tel: link."""
+    if not any(number in html for number in HELPLINES):
+        return html  # most blocks name no helpline: skip cutting the page into tags and text
     parts = _LEFT_ALONE.split(html)
     # re.split with one group: text at even positions, the parts left alone at odd ones.
     for index in range(0, len(parts), 2):

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 
 from kesco_lookup.limits import _trusted_networks
@@ -309,7 +310,7 @@ def test_the_cache_holds_no_key_that_a_plain_hash_of_the_number_would_give():
 
 def _cache_keys() -> list[str]:
     store = caches["default"]
-    if store.__class__.__module__.startswith("django.core.cache.backends.redis"):
+    if isinstance(store, RedisCache):
         return [key.decode() for key in store._cache.get_client().keys("*")]
     return [str(key) for key in store._cache]  # diskcache: iterating gives the stored keys
 
