@@ -28,6 +28,9 @@ from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+# The same numbers as the import bench (bench/ is on sys.path when this runs as a script).
+from import_bench import _new, _old
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 ROWS = int(os.environ.get("BENCH_ROWS", 750_000))
@@ -37,14 +40,6 @@ DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://root@127.0.0.1:5
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 ROTATED = 5000  # distinct real numbers the lookups rotate through, so per-number limits stay quiet
 RAISED = "100000000/m"
-
-
-def _old(index: int) -> str:
-    return f"{(index * 7919 + 1) % 10**8:08d}"  # as bench/import_bench.py: distinct below 10^8
-
-
-def _new(index: int) -> str:
-    return f"{(4_000_000_000 + index * 104_729) % 10**10:010d}"
 
 
 def _mobile4(index: int) -> str:

@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from types import SimpleNamespace
 
-from django.db import connection, models
+from django.db import connection
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import AccountMapping
+from imports.columns import column_names
 from imports.models import ImportBatch, ImportRow, MappingChange
 
 # new number, consumer name, division, mobile's last 4: what an apply writes and a rollback restores.
@@ -54,12 +54,6 @@ class ApplyCounts:
     changed: int
 
 
-def _names(model: type[models.Model]) -> SimpleNamespace:
-    return SimpleNamespace(
-        table=model._meta.db_table, **{field.name: field.column for field in model._meta.concrete_fields}
-    )
-
-
 @dataclass(frozen=True)
 class ChangeStatements:
     apply_counts: str
@@ -73,7 +67,7 @@ def change_statements() -> ChangeStatements:
 
 
 def change_statements_from_meta() -> ChangeStatements:
-    row, live, change = _names(ImportRow), _names(AccountMapping), _names(MappingChange)
+    row, live, change = column_names(ImportRow), column_names(AccountMapping), column_names(MappingChange)
 
     def written(field: str) -> str:
         # As the apply writes it (services/sql.py): an empty name, division or mobile keeps the live value.

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from types import SimpleNamespace
 
 from django.db import connection, models
 
 from accounts.models import AccountMapping
+from imports.columns import column_names
 from imports.models import ImportRow, MappingChange
 
 # The columns of a staging row, in the order staging.py writes its values.
@@ -38,13 +38,6 @@ _KEPT_WHEN_EMPTY = ("consumer_name", "division", "mobile_last4")
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
-
-
-def _names(model: type[models.Model]) -> SimpleNamespace:
-    """The model's table (``.table``) and each field's column, by field name (``.batch`` is batch_id)."""
-    return SimpleNamespace(
-        table=model._meta.db_table, **{field.name: field.column for field in model._meta.concrete_fields}
-    )
 
 
 @dataclass(frozen=True)
@@ -84,7 +77,7 @@ def statements() -> Statements:
 
 
 def statements_from_meta() -> Statements:
-    row, live, change = _names(ImportRow), _names(AccountMapping), _names(MappingChange)
+    row, live, change = column_names(ImportRow), column_names(AccountMapping), column_names(MappingChange)
     staging_columns = ", ".join(getattr(row, name) for name in STAGING_FIELDS)
     # COPY's FORCE_NOT_NULL keeps empty text cells as '' rather than NULL.
     text_columns = ", ".join(
