@@ -41,7 +41,7 @@ run: compilemessages
 
 # The production stack on this machine, in the foreground (Ctrl-C stops it): what a deploy prepares,
 # then gunicorn, a Celery worker and beat from the Procfile. README, 'Serving'.
-SERVE_NEEDS := DJANGO_SECRET_KEY DJANGO_ALLOWED_HOSTS DATABASE_URL REDIS_URL CELERY_BROKER_URL
+SERVE_NEEDS := DJANGO_SECRET_KEY DJANGO_ALLOWED_HOSTS SITE_URL DATABASE_URL REDIS_URL CELERY_BROKER_URL
 serve: export KESCO_ENV = production
 serve: serve-env compilemessages
 	$(BIN)/python manage.py check --deploy --fail-level ERROR

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,17 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else [
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when KESCO_ENV=production.")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# The site's public address, scheme and host only (https://lookup.example): canonical and hreflang
+# links, the share message and the poster's QR code name it. Configured, never taken from the
+# request's Host, so a link the site hands out always points at the official address.
+SITE_URL = env_str("SITE_URL", default=None if PRODUCTION else "http://127.0.0.1:8000", required=PRODUCTION)
+_site = urlsplit(SITE_URL or "")
+if _site.scheme not in {"http", "https"} or not _site.hostname or _site.path not in {"", "/"} or _site.query:
+    raise ImproperlyConfigured(f"SITE_URL must be a scheme and a host only, like https://lookup.example; got {SITE_URL!r}.")
+if PRODUCTION and _site.scheme != "https":
+    raise ImproperlyConfigured("SITE_URL must start with https:// when KESCO_ENV=production.")
+SITE_URL = f"{_site.scheme}://{_site.netloc}"
 
 INSTALLED_APPS = [
     # Django's admin with our site, which asks every page for a code from an authenticator app.

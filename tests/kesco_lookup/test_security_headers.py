@@ -35,6 +35,7 @@ PRODUCTION_ENV = {
     "KESCO_ENV": "production",
     "DJANGO_SECRET_KEY": "Zq7-test-only-9fK2mWp4Lx8vRt6Yb3Nc1Hd5Jg0Se_AuQiOoPlMkXwEy",
     "DJANGO_ALLOWED_HOSTS": "lookup.example",
+    "SITE_URL": "https://lookup.example",
     "DATABASE_URL": "postgres://kesco@db.invalid/kesco",
     "REDIS_URL": "redis://cache.invalid:6379/0",
     "CELERY_BROKER_URL": "redis://cache.invalid:6379/1",

@@ -94,6 +94,7 @@ def _production_env(**extra: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "kesco_lookup.settings",
         "DJANGO_SECRET_KEY": "test-only-secret-key-" + "x" * 40,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "https://lookup.example",
         "SECURE_SSL_REDIRECT": "0",
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,

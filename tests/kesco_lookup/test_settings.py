@@ -70,6 +70,7 @@ _PRODUCTION = {
     "KESCO_ENV": "production",
     "DJANGO_SECRET_KEY": GOOD_KEY,
     "DJANGO_ALLOWED_HOSTS": "lookup.example",
+    "SITE_URL": "https://lookup.example",
     "DATABASE_URL": "postgres://kesco@db/kesco",
     "REDIS_URL": "redis://cache:6379/0",
     "CELERY_BROKER_URL": "redis://cache:6379/1",
@@ -77,10 +78,10 @@ _PRODUCTION = {
 
 
 @pytest.mark.parametrize(
-    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"]
+    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SITE_URL", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"]
 )
 def test_production_names_each_required_variable_that_is_missing(missing):
-    # The README marks these five *prod*: each one alone stops the start, and the message names it.
+    # The README marks these six *prod*: each one alone stops the start, and the message names it.
     result = _import_settings(**{k: v for k, v in _PRODUCTION.items() if k != missing})
     assert result.returncode != 0
     assert f"{missing} must be set" in result.stderr
@@ -97,6 +98,7 @@ def test_production_starts_with_everything_set():
         KESCO_ENV="production",
         DJANGO_SECRET_KEY=GOOD_KEY,
         DJANGO_ALLOWED_HOSTS="lookup.example",
+        SITE_URL="https://lookup.example",
         DATABASE_URL="postgres://kesco@db/kesco",
         REDIS_URL="redis://cache:6379/0",
         CELERY_BROKER_URL="redis://cache:6379/1",
@@ -137,3 +139,27 @@ def test_an_unknown_environment_name_is_refused():
     result = _import_settings(KESCO_ENV="staging")
     assert result.returncode != 0
     assert "KESCO_ENV" in result.stderr
+
+
+@pytest.mark.parametrize("site_url", ["lookup.example", "https://lookup.example/lookup/", "ftp://lookup.example"])
+def test_it_refuses_a_site_url_that_is_not_a_scheme_and_a_host(site_url):
+    result = _import_settings(SITE_URL=site_url)
+    assert result.returncode != 0
+    assert "SITE_URL must be a scheme and a host only" in result.stderr
+
+
+def test_production_refuses_a_site_url_without_https():
+    result = _import_settings(**{**_PRODUCTION, "SITE_URL": "http://lookup.example"})
+    assert result.returncode != 0
+    assert "SITE_URL must start with https://" in result.stderr
+
+
+def test_it_keeps_the_site_url_without_a_trailing_slash():
+    result = subprocess.run(
+        [sys.executable, "-c", "from kesco_lookup import settings; print(settings.SITE_URL)"],
+        env={**os.environ, "SITE_URL": "https://lookup.example/"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.strip() == "https://lookup.example", result.stderr

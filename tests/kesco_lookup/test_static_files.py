@@ -31,6 +31,7 @@ def test_production_settings_choose_the_hashed_compressed_storage():
         # Production refuses a key of one repeated character (settings/security.py).
         "DJANGO_SECRET_KEY": "Zq7-test-only-9fK2mWp4Lx8vRt6Yb3Nc1Hd5Jg0Se_AuQiOoPlMkXwEy",
         "DJANGO_ALLOWED_HOSTS": "lookup.example",
+        "SITE_URL": "https://lookup.example",
         "DATABASE_URL": "postgres://kesco@db/kesco",
         "REDIS_URL": "redis://cache:6379/0",
         "CELERY_BROKER_URL": "redis://cache:6379/1",
