@@ -41,7 +41,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", default=None if PRODUCTION else "http://127.0.0.1:8000", required=PRODUCTION)
 _site = urlsplit(SITE_URL or "")
 if _site.scheme not in {"http", "https"} or not _site.hostname or _site.path not in {"", "/"} or _site.query:
-    raise ImproperlyConfigured(f"SITE_URL must be a scheme and a host only, like https://lookup.example; got {SITE_URL!r}.")
+    raise ImproperlyConfigured(
+        f"SITE_URL must be a scheme and a host only, like https://lookup.example; got {SITE_URL!r}."
+    )
 if PRODUCTION and _site.scheme != "https":
     raise ImproperlyConfigured("SITE_URL must start with https:// when KESCO_ENV=production.")
 SITE_URL = f"{_site.scheme}://{_site.netloc}"

@@ -78,7 +78,8 @@ _PRODUCTION = {
 
 
 @pytest.mark.parametrize(
-    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SITE_URL", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"]
+    "missing",
+    ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SITE_URL", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"],
 )
 def test_production_names_each_required_variable_that_is_missing(missing):
     # The README marks these six *prod*: each one alone stops the start, and the message names it.
