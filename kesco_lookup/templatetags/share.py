@@ -35,7 +35,6 @@ def share_official_link() -> dict[str, str]:
     message = share_message()
     return {
         "address": settings.SITE_URL + reverse("accounts:home"),
-        "message": message,
         "whatsapp_url": "https://wa.me/?text=" + quote(message, safe=""),
         # "?&body=" is read by Android's and iOS's messaging apps alike.
         "sms_url": "sms:?&body=" + quote(message, safe=""),
