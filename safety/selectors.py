@@ -24,6 +24,12 @@ def division_offices_list() -> QuerySet[OfficialContact]:
     return OfficialContact.objects.filter(is_active=True, kind=Kind.DIVISION_OFFICE)
 
 
+def verified_helplines_list() -> QuerySet[OfficialContact]:
+    """The helplines staff have verified (phone numbers of no division), for what is printed as official.
+    Demo entries never appear: a poster on a counter cannot be corrected once it is up."""
+    return OfficialContact.objects.filter(is_active=True, is_demo=False, kind=Kind.PHONE, division="")
+
+
 def safety_rules_list() -> QuerySet[SafetyRule]:
     return SafetyRule.objects.filter(is_active=True)
 

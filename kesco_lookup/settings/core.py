@@ -120,8 +120,12 @@ TEMPLATES = [
                 "safety.context_processors.safety_rules",
                 "safety.context_processors.safety_alerts",
             ],
-            # {% load helplines %} in any app's templates: 1912 and 1930 as tap-to-call links.
-            "libraries": {"helplines": "kesco_lookup.templatetags.helplines"},
+            # {% load helplines %} in any app's templates: 1912 and 1930 as tap-to-call links;
+            # {% load share %}: the "Share the official link" block.
+            "libraries": {
+                "helplines": "kesco_lookup.templatetags.helplines",
+                "share": "kesco_lookup.templatetags.share",
+            },
         },
     },
 ]
