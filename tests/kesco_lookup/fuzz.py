@@ -25,7 +25,10 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 # POST reads bodies and GET is most of the traffic: drawn more often than the others.
 _METHOD_DRAWS = ("GET", "GET", "POST", "POST", "POST", *METHODS[2:])
 # The forms consumers and staff send: drawn more often than other routes, since they read bodies.
-FORM_PATHS = ("/lookup/", "/check/", "/check/qr/", "/report/", "/en/lookup/", "/en/report/", "/i18n/setlang/", "/staff/login/")
+FORM_PATHS = (
+    *("/lookup/", "/check/", "/check/qr/", "/report/", "/en/lookup/", "/en/report/"),
+    *("/i18n/setlang/", "/staff/login/"),
+)
 # Not in the resolver: static files (WhiteNoise), the error pages' triggers, odd paths.
 EXTRA_PATHS = (
     "/static/css/site.css",
