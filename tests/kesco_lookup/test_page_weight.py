@@ -4,7 +4,7 @@ A first visit (an empty cache) to any consumer page, in either language, costs a
 the wire: the page's HTML and every file it makes the browser fetch, as sent to a browser that
 accepts gzip. 14 KB is what a server can send in its first round trip (TCP's initial window, ten
 segments of about 1,460 bytes), and about 0.3 s at 400 kbit/s, a slow 2G/3G line in Kanpur. The
-heaviest page today (a message check's answer in Hindi, with the demo data) is about 5.2 KB, so
+heaviest page today (a message check's answer in Hindi, with the demo data) is about 5.6 KB, so
 there is room for more words, but not for a web font (a Devanagari subset alone is 30-100 KB), an
 image or a script library. Beyond the bytes: no file from another site (each costs a DNS lookup and
 a connection, and tells that site who reads what), no web font, no script that blocks the page, no
