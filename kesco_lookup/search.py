@@ -72,9 +72,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 @cache_control(public=True, max_age=_CRAWLER_FILES_SECONDS)
 def sitemap_xml(request: HttpRequest) -> HttpResponse:
     """The public pages in both languages (django.contrib.sitemaps). No database, no session."""
-    response = sitemap(request, sitemaps={"pages": PublicPagesSitemap})
-    response.render()
-    return response
+    return sitemap(request, sitemaps={"pages": PublicPagesSitemap})
 
 
 class NoindexMiddleware:
