@@ -26,6 +26,7 @@ from kesco_lookup.metrics import lookup_outcome_record
 from kesco_lookup.middleware import declared_length
 from kesco_lookup.views import limiter_unavailable, rate_limited, request_too_large
 from safety.selectors import page_division_offices_list, page_payment_channels_list
+from safety.structured_data import official_service_data
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +75,13 @@ def _guarded_lookup(request: HttpRequest, form: LookupForm) -> tuple[LookupResul
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "accounts/home.html", {"form": LookupForm(), "payment_channels": page_payment_channels_list()}
-    )
+    context = {
+        "form": LookupForm(),
+        "payment_channels": page_payment_channels_list(),
+        # For search results: the service and its verified website and helpline (cached, no query).
+        "structured_data": official_service_data(),
+    }
+    return render(request, "accounts/home.html", context)
 
 
 def _form_shown_again(request: HttpRequest) -> HttpResponse:
