@@ -8,7 +8,7 @@ serve(): DEBUG off, hashed and compressed static files, gzipped pages) from a te
 with the demo data; Lighthouse drives Debian's Chromium (CHROME_PATH, default /usr/bin/chromium)
 headless with its default mobile preset (a mid-range phone, simulated slow 4G).
 
-The English pages are the same paths with the language cookie, until they have addresses of their own.
+The English pages are at their own addresses (/en/...), opened with no cookie, as a search engine does.
 The answers (lookup, message check, QR check, report) are POSTs, which Lighthouse cannot make: not run.
 """
 
@@ -34,9 +34,7 @@ CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 NOT_SCORED = {"informative", "notApplicable", "manual"}
 
 
-def lighthouse(url: str, language: str) -> dict:
-    from django.conf import settings
-
+def lighthouse(url: str) -> dict:
     command = [
         str(LIGHTHOUSE),
         url,
@@ -45,13 +43,12 @@ def lighthouse(url: str, language: str) -> dict:
         "--quiet",
         f"--only-categories={','.join(CATEGORIES)}",
         "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
-        "--extra-headers=" + json.dumps({"Cookie": f"{settings.LANGUAGE_COOKIE_NAME}={language}"}),
     ]
     result = subprocess.run(
         command, env={**os.environ, "CHROME_PATH": CHROME_PATH}, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        sys.exit(f"lighthouse failed on {url} ({language}): {result.stderr.strip()[-2000:]}")
+        sys.exit(f"lighthouse failed on {url}: {result.stderr.strip()[-2000:]}")
     return json.loads(result.stdout)
 
 
@@ -95,7 +92,7 @@ def main() -> None:
         print("-" * len(header))
         for language in ("hi", "en"):
             for name, path in PAGES.items():
-                report = lighthouse(base + path, language)
+                report = lighthouse(base + ("" if language == "hi" else f"/{language}") + path)
                 scores = [report["categories"][category]["score"] for category in CATEGORIES]
                 print(
                     f"{name:18s} {language:4s} "

@@ -74,8 +74,8 @@ def answers(client) -> dict[str, str]:
         ),
         (
             "en",
-            f"Find your new KESCO account number on the official site: {SITE}/",
-            f"KESCO never asks for payment on WhatsApp or by phone; check any message at {SITE}/check/",
+            f"Find your new KESCO account number on the official site: {SITE}/en/",
+            f"KESCO never asks for payment on WhatsApp or by phone; check any message at {SITE}/en/check/",
         ),
     ],
 )
@@ -89,7 +89,8 @@ def test_it_offers_the_official_link_in_the_pages_language_on_home_and_every_ans
         assert whatsapp_text(block) == f"{first_line}\n{second_line}", name
         sms = html_lib.unescape(re.search(r'href="(sms:[^"]*)"', block).group(1))
         assert unquote(sms.removeprefix("sms:?&body=")) == f"{first_line}\n{second_line}", name
-        assert f'<a href="{SITE}/">{SITE}/</a>' in block, name
+        home = first_line.rsplit(" ", 1)[1]  # the official address in the page's language
+        assert f'<a href="{home}">{home}</a>' in block, name
 
 
 def test_it_names_the_configured_address_never_the_requests_host(client):
