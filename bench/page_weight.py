@@ -104,7 +104,7 @@ def serve() -> tuple[str, Callable[[], None]]:
     from django.core.management import call_command
     from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
     from django.core.wsgi import get_wsgi_application
-    from django.db import connection
+    from django.db import connection, connections
     from django.test.utils import override_settings
 
     static_root = tempfile.mkdtemp(prefix="kesco-bench-static-")
@@ -138,8 +138,10 @@ def serve() -> tuple[str, Callable[[], None]]:
 
     overrides = {}
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        connection.inc_thread_sharing()  # as Django's live server: its threads share the in-memory database
-        overrides["default"] = connection
+        # As Django's live server: its threads share the in-memory database. The wrapper itself, not
+        # the `connection` proxy, which would look itself up through the override without end.
+        connection.inc_thread_sharing()
+        overrides["default"] = connections["default"]
     server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, connections_override=overrides)
     server.set_app(app)
     threading.Thread(target=server.serve_forever, daemon=True).start()
