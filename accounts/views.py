@@ -24,8 +24,9 @@ from kesco_lookup.language import language_switch, switched_on_form, typed_initi
 from kesco_lookup.limits import Limited, LimiterUnavailable, Standing, client_ip
 from kesco_lookup.metrics import lookup_outcome_record
 from kesco_lookup.middleware import declared_length
+from kesco_lookup.pages import page_render_shared
 from kesco_lookup.views import limiter_unavailable, rate_limited, request_too_large
-from safety.selectors import page_division_offices_list, page_payment_channels_list
+from safety.selectors import page_division_offices_list, page_payment_channels_list, page_shared_stamp
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +65,12 @@ def _guarded_lookup(request: HttpRequest, form: LookupForm) -> tuple[LookupResul
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "accounts/home.html", {"form": LookupForm(), "payment_channels": page_payment_channels_list()}
+    # The same for everyone but the CSRF token: rendered once (kesco_lookup/pages.py).
+    return page_render_shared(
+        request,
+        "accounts/home.html",
+        lambda: {"form": LookupForm(), "payment_channels": page_payment_channels_list()},
+        stamp=page_shared_stamp(),
     )
 
 
