@@ -119,9 +119,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "safety.context_processors.safety_rules",
                 "safety.context_processors.safety_alerts",
+                "safety.context_processors.page_stamp",
             ],
             # {% load helplines %} in any app's templates: 1912 and 1930 as tap-to-call links.
-            "libraries": {"helplines": "kesco_lookup.templatetags.helplines"},
+            "libraries": {
+                "helplines": "kesco_lookup.templatetags.helplines",
+                # {% shared %}: blocks drawn from the registry alone, rendered once per stamp.
+                "shared": "kesco_lookup.templatetags.shared",
+            },
         },
     },
 ]

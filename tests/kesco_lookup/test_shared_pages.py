@@ -95,3 +95,23 @@ def test_a_query_string_is_never_served_from_a_shared_page(client):
     with_query = client.get("/?utm_source=poster")
     assert with_query.status_code == 200
     assert with_query.context is not None  # rendered for this request
+
+
+def test_a_staff_change_shows_on_the_next_answer_page(client):
+    ramesh()
+    rule = a_rule("KESCO never asks for your OTP")
+    body = {"old_account_number": "12345678", "mobile_last4": "4321"}
+    assert "your OTP" in client.post("/lookup/", body).content.decode()
+    rule.text_hi = rule.text_en = "KESCO never asks for your PIN"
+    rule.save()
+    html = client.post("/lookup/", body).content.decode()
+    assert "your PIN" in html and "your OTP" not in html
+
+
+def test_the_database_down_page_leaves_no_shared_block_behind(client, rf):
+    # The 503 page is drawn without the registry: its warning box must not be kept for other pages.
+    from kesco_lookup.views import database_unavailable
+
+    a_rule("KESCO never asks for your OTP")
+    assert database_unavailable(rf.get("/")).status_code == 503
+    assert "your OTP" in client.get("/").content.decode()
