@@ -20,6 +20,7 @@ from django.core.cache import caches
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
+from accounts.usage import refusals_counter
 from kesco_lookup.limits import COUNT, PEEK, SPEND, Free, Limited, Rules, Standing, Take, address_key, limits_run
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class Turn:
     digest: str
     limited: Limited | None = None
     held: bool = False
+    counted: bool = False  # the refusal is counted in the usage counts already (accounts/usage.py)
 
     @property
     def key(self) -> str:
@@ -100,7 +102,9 @@ def lookup_account_turn(request: HttpRequest, account_number: str) -> Iterator[T
         Rules(_ACCOUNT_RULES, turn.digest, PEEK),
     ]
     take = Take(turn.key, _TURN_EXPIRES_SECONDS)
-    run = limits_run(request, [Rules(_IP_RULES, "ip", COUNT), take, *peeks])
+    # A refusal is counted in the same round trip: a flood of refused lookups costs one each.
+    counter = refusals_counter()
+    run = limits_run(request, [Rules(_IP_RULES, "ip", COUNT), take, *peeks], refusal_counter=counter)
     deadline = time.monotonic() + _TURN_WAIT_SECONDS
     while run.busy:  # another lookup of this number is running: wait for its end (the address is counted)
         if time.monotonic() >= deadline:
@@ -108,8 +112,8 @@ def lookup_account_turn(request: HttpRequest, account_number: str) -> Iterator[T
             yield turn
             return
         time.sleep(_TURN_POLL_SECONDS)
-        run = limits_run(request, [take, *peeks])
-    turn.limited, turn.held = run.limited, run.limited is None
+        run = limits_run(request, [take, *peeks], refusal_counter=counter)
+    turn.limited, turn.held, turn.counted = run.limited, run.limited is None, run.counted
     try:
         yield turn
     finally:

@@ -47,7 +47,7 @@ def _guarded_lookup(request: HttpRequest, form: LookupForm) -> tuple[LookupResul
     standing = None
     with lookup_account_turn(request, account_number) as turn:
         if turn.limited:
-            lookup_counted(outcome=Counted.LIMITED)
+            lookup_counted(outcome=Counted.LIMITED, stored=turn.counted)
             return turn.limited
         result, unknown = mapping_lookup_counted(
             account_number=account_number, mobile_last4=form.cleaned_data["mobile_last4"]

@@ -17,11 +17,14 @@ from redis.exceptions import NoScriptError
 # stem of its buckets' keys, its first and current bucket (the keys are the stem and the bucket's
 # number: sending the 61 keys of each of six windows would cost more than the script), its limit and
 # its buckets' lifetime. The bucket keys are not declared in KEYS: fine on one server, not on a cluster.
-# Returns the number of steps done, the refused steps ("1,3"), then per step its windows' bucket
-# counts ("0,2,1;0,0"): strings, which cost a client far less to read than hundreds of integers.
+# Before the steps, ARGV[1] and ARGV[2]: a counter to add one to (and its lifetime) if the run refuses,
+# or "" (the lookup's count of refusals: a refusal then takes this one round trip, nothing more).
+# Returns the number of steps done, the refused steps ("1,3"), 1 if the counter was counted, then per
+# step its windows' bucket counts ("0,2,1;0,0"): strings, which cost a client far less to read than
+# hundreds of integers.
 SCRIPT = """
-local k, a, done = 1, 1, 0
-local refused, out, taken, peeked_over = {}, {}, nil, false
+local k, a, done = 1, 3, 0
+local refused, out, taken, peeked_over, busy, counted = {}, {}, nil, false, false, 0
 while a <= #ARGV do
   local kind = ARGV[a]; a = a + 1
   if peeked_over and kind ~= 'peek' then break end
@@ -29,7 +32,7 @@ while a <= #ARGV do
   out[done] = ''
   if kind == 'take' then
     if not redis.call('SET', KEYS[k], '1', 'NX', 'EX', ARGV[a]) then
-      table.insert(refused, done - 1); break
+      table.insert(refused, done - 1); busy = true; break
     end
     taken = KEYS[k]; k = k + 1; a = a + 1
   elseif kind == 'free' then
@@ -73,18 +76,25 @@ while a <= #ARGV do
 end
 -- A refused run holds nothing: what its take took is let go.
 if #refused > 0 and taken then redis.call('DEL', taken) end
-return {done, table.concat(refused, ','), unpack(out)}
+if #refused > 0 and not busy and ARGV[1] ~= '' then
+  if redis.call('INCR', ARGV[1]) == 1 then redis.call('EXPIRE', ARGV[1], ARGV[2]) end
+  counted = 1
+end
+return {done, table.concat(refused, ','), counted, unpack(out)}
 """
 _SHA = hashlib.sha1(SCRIPT.encode()).hexdigest()  # noqa: S324 (Redis names scripts by their SHA-1)
 
 
-def run(store: Any, steps: list[Any], plan: list[list[Any]]) -> tuple[int, set[int]]:
+def run(
+    store: Any, steps: list[Any], plan: list[list[Any]], refusal_counter: tuple[str, int] | None
+) -> tuple[int, set[int], bool]:
     """Run the steps (kesco_lookup.limits.limits_run) on a Django RedisCache; fills each window's counts.
 
-    Returns the number of steps done and the indexes of the steps that refused (or were busy).
+    Returns the number of steps done, the indexes of the steps that refused (or were busy), and
+    whether the refusal counter was counted.
     """
     keys: list[str] = []
-    args: list[str | int] = []
+    args: list[str | int] = [store.make_key(refusal_counter[0]), refusal_counter[1]] if refusal_counter else ["", 0]
     for step, windows in zip(steps, plan, strict=True):
         args.append(step.kind)
         if step.kind in ("take", "free"):
@@ -106,9 +116,9 @@ def run(store: Any, steps: list[Any], plan: list[list[Any]]) -> tuple[int, set[i
         answer = client.evalsha(_SHA, len(keys), *keys, *args)
     except NoScriptError:  # a new server, or its scripts flushed: send it once, then it is known
         answer = client.eval(SCRIPT, len(keys), *keys, *args)
-    done, refused, *outputs = answer
+    done, refused, counted, *outputs = answer
     for windows, output in zip(plan, outputs, strict=False):
         if windows:
             for window, counts in zip(windows, output.decode().split(";"), strict=True):
                 window.counts = [int(count) for count in counts.split(",")]
-    return int(done), {int(index) for index in refused.decode().split(",") if index}
+    return int(done), {int(index) for index in refused.decode().split(",") if index}, bool(counted)

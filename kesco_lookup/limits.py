@@ -269,6 +269,7 @@ class Reached:
 
     steps_done: int = 0
     refused: set[int] = field(default_factory=set)
+    counted: bool = False
 
 
 @dataclass
@@ -279,14 +280,16 @@ class Run:
     limited: Limited | None = None
     busy: bool = False
     standings: list[Standing | None] = field(default_factory=list)
+    counted: bool = False  # the refusal was counted under `refusal_counter`
 
 
-def limits_run(request: HttpRequest, steps: list[Step]) -> Run:
+def limits_run(request: HttpRequest, steps: list[Step], *, refusal_counter: tuple[str, int] | None = None) -> Run:
     """Run the steps in order: on Redis in one round trip (kesco_lookup/limiter_redis.py).
 
     A COUNT step over a limit stops the run; consecutive PEEK steps are all read and any at a limit
     refuses; a Take that finds its key held stops the run as busy. A refused run lets go of what its
-    Take took. Raises LimiterUnavailable when the cache does not answer: the caller closes.
+    Take took, and on Redis adds one to `refusal_counter` (a cache key and its lifetime) if given
+    (`run.counted`). Raises LimiterUnavailable when the cache does not answer: the caller closes.
     """
     run = Run(standings=[None] * len(steps))
     if not getattr(settings, "RATELIMIT_ENABLE", True):
@@ -296,7 +299,7 @@ def limits_run(request: HttpRequest, steps: list[Step]) -> Run:
     store = _limits_cache()
     try:
         if isinstance(store, RedisCache):
-            reached = Reached(*limiter_redis.run(store, steps, plan))
+            reached = Reached(*limiter_redis.run(store, steps, plan, refusal_counter))
         else:
             reached = _run_in_cache(store, steps, plan)
     except Exception as error:  # any cache failure: connection refused, timeout, disk error, eviction
@@ -317,6 +320,7 @@ def limits_run(request: HttpRequest, steps: list[Step]) -> Run:
             refusals.append(max(w.seconds_until_below(w.rate.count, now) for w in windows))
     if refusals:
         run.limited = Limited(retry_after_seconds=max(refusals))
+        run.counted = reached.counted
     return run
 
 

@@ -388,7 +388,7 @@ def test_a_window_that_ends_during_the_count_is_no_cache_failure(monkeypatch):
 
 
 @pytest.mark.redis
-def test_a_lookup_checks_every_limit_in_one_round_trip_to_redis(monkeypatch):
+def test_a_lookup_checks_every_limit_in_one_round_trip_to_redis(monkeypatch, settings):
     # The address's count, the number's turn and both failure peeks: one script, not ten commands
     # (README, 'Speed'). Then the turn is let go, and the answer counted in one pipeline.
     ramesh()
@@ -408,6 +408,14 @@ def test_a_lookup_checks_every_limit_in_one_round_trip_to_redis(monkeypatch):
     # A miss counts its failure and lets go of the turn in the same script.
     assert api(Client(), old="12345678", mobile="0000").status_code == 404
     assert sent == ["EVALSHA", "EVALSHA"]
+    # A refusal is counted (for the usage counts) in the same script: one round trip, nothing else.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "lookup_failures_per_account_hour": "1/h"}
+    sent.clear()
+    assert api(Client(), old="12345678", mobile="0000").status_code == 429
+    assert sent == ["EVALSHA"]
+    from accounts.selectors import lookup_days_list
+
+    assert lookup_days_list(days=1)[-1].limited == 1
 
 
 @pytest.mark.redis
