@@ -20,8 +20,8 @@ from redis.exceptions import NoScriptError
 # Before the steps, ARGV[1] and ARGV[2]: a counter to add one to (and its lifetime) if the run refuses,
 # or "" (the lookup's count of refusals: a refusal then takes this one round trip, nothing more).
 # Returns the number of steps done, the refused steps ("1,3"), 1 if the counter was counted, then per
-# step its windows' bucket counts ("0,2,1;0,0"): strings, which cost a client far less to read than
-# hundreds of integers.
+# step its windows' bucket counts ("0,2,1;0,0"; only for the steps that refused and the spends, whose
+# counts the caller reads): strings, which cost a client far less to read than hundreds of integers.
 SCRIPT = """
 local k, a, done = 1, 3, 0
 local refused, out, taken, peeked_over, busy, counted = {}, {}, nil, false, false, 0
@@ -65,8 +65,11 @@ while a <= #ARGV do
         counts[w][#counts[w]] = counts[w][#counts[w]] - 1
       end
     end
-    for w = 1, windows do counts[w] = table.concat(counts[w], ',') end
-    out[done] = table.concat(counts, ';')
+    -- The counts are read by the caller only to say how long to wait or how many tries are left.
+    if over or kind == 'spend' then
+      for w = 1, windows do counts[w] = table.concat(counts[w], ',') end
+      out[done] = table.concat(counts, ';')
+    end
     if over then
       table.insert(refused, done - 1)
       if kind == 'count' then break end
@@ -104,9 +107,9 @@ def run(
             continue
         args.append(len(windows))
         for window in windows:
-            first, current = window.first_bucket, window.first_bucket + len(window.keys) - 1
+            first, current = window.first_bucket, window.current_bucket
             # Django's key function puts the key last (prefix:version:key), so the stem is that of any bucket.
-            last = store.make_key(window.keys[-1])
+            last = store.make_key(f"{window.stem}{current}")
             stem = last.removesuffix(str(current))
             if stem == last:
                 raise ValueError("the cache's key function does not end with the key")
@@ -118,7 +121,7 @@ def run(
         answer = client.eval(SCRIPT, len(keys), *keys, *args)
     done, refused, counted, *outputs = answer
     for windows, output in zip(plan, outputs, strict=False):
-        if windows:
+        if windows and output:
             for window, counts in zip(windows, output.decode().split(";"), strict=True):
                 window.counts = [int(count) for count in counts.split(",")]
     return int(done), {int(index) for index in refused.decode().split(",") if index}, bool(counted)

@@ -152,8 +152,16 @@ class _Window:
     rule: str
     rate: _Rate
     first_bucket: int
-    keys: list[str]
+    stem: str  # a bucket's key is the stem and the bucket's number
     counts: list[int]
+
+    @property
+    def current_bucket(self) -> int:
+        return self.first_bucket + self.rate.buckets - 1
+
+    @property
+    def keys(self) -> list[str]:
+        return [f"{self.stem}{bucket}" for bucket in range(self.first_bucket, self.current_bucket + 1)]
 
     @property
     def total(self) -> int:
@@ -181,8 +189,7 @@ def _windows(request: HttpRequest, rules: tuple[str, ...], key: Key, now: float)
         first = current - rate.buckets + 1
         # Keyed with the secret: the cache holds neither addresses nor numbers, nor plain hashes of them.
         digest = salted_hmac("kesco_lookup.limits", f"{rule}|{value}", algorithm="sha256").hexdigest()[:32]
-        keys = [f"rl:{rule}:{digest}:{bucket}" for bucket in range(first, current + 1)]
-        windows.append(_Window(rule, rate, first, keys, [0] * len(keys)))
+        windows.append(_Window(rule, rate, first, f"rl:{rule}:{digest}:", [0] * (current - first + 1)))
     return windows
 
 
