@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # overrides/locale: our Hindi for Django's own admin strings (see docs/admin.md); it has a djangojs domain too.
 LOCALE_DIRS := locale accounts/locale safety/locale imports/locale staff/locale audit/locale overrides/locale
 
-.PHONY: run serve serve-env test install compilemessages makemessages lint bench bench-bombs bench-readers bench-lookup bench-pages bench-load worker beat
+.PHONY: run serve serve-env test install compilemessages makemessages lint bench bench-bombs bench-readers bench-lookup bench-pages bench-lighthouse bench-load worker beat
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -105,3 +105,13 @@ bench-load: compilemessages
 # paint and load of each consumer page in both languages, as ratios to a bare page in the same run.
 bench-pages: compilemessages
 	$(BIN)/python bench/page_weight.py
+
+# Lighthouse (mobile preset, Debian's Chromium headless) on every public page in both languages: the four
+# category scores and each failing audit. Installs the version pinned in bench/lighthouse/package-lock.json
+# (npm ci, into bench/lighthouse/node_modules, gitignored) when the lock changes.
+bench/lighthouse/node_modules/.installed: bench/lighthouse/package-lock.json
+	cd bench/lighthouse && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+bench-lighthouse: compilemessages bench/lighthouse/node_modules/.installed
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python bench/lighthouse_bench.py

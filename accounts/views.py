@@ -27,6 +27,7 @@ from kesco_lookup.middleware import declared_length
 from kesco_lookup.pages import page_render_shared
 from kesco_lookup.views import limiter_unavailable, rate_limited, request_too_large
 from safety.selectors import page_division_offices_list, page_payment_channels_list, page_shared_stamp
+from safety.structured_data import official_service_data
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return page_render_shared(
         request,
         "accounts/home.html",
-        lambda: {"form": LookupForm(), "payment_channels": page_payment_channels_list()},
+        lambda: {
+            "form": LookupForm(),
+            "payment_channels": page_payment_channels_list(),
+            # For search results: the service and its verified website and helpline (cached, no query).
+            "structured_data": official_service_data(),
+        },
         stamp=page_shared_stamp(),
     )
 

@@ -13,24 +13,31 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.log import log_response
 
+from kesco_lookup.addresses import prefixed_languages
 from kesco_lookup.handlers import text_encoding
 from kesco_lookup.views import bad_request, request_too_large
 
 
 class HindiFirstLocaleMiddleware:
-    """Like LocaleMiddleware, but ignores Accept-Language: only the language cookie (set by Django's
-    set_language, or by the page's own view, kesco_lookup/language.py) changes the language.
+    """Like LocaleMiddleware, but ignores Accept-Language. An address's language prefix (/en/check/)
+    decides; on any other address only the language cookie (set by Django's set_language, or by the
+    page's own view, kesco_lookup/language.py) changes the language, so a consumer who chose English
+    still gets it at / (rendered there, not redirected: no extra round trip on a slow line).
 
-    Why: README, 'Languages'.
+    Why: README, 'Languages' and 'Search and sharing'.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.supported = {code for code, _name in settings.LANGUAGES}
+        self.prefixed = set(prefixed_languages())
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        prefix = request.path_info.split("/", 2)[1]
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        if chosen not in self.supported:
+            chosen = settings.LANGUAGE_CODE
+        language = prefix if prefix in self.prefixed else chosen
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)

@@ -1,4 +1,4 @@
-"""Pages that are the same for every visitor, rendered once per process, language and stamp.
+"""Pages that are the same for every visitor, rendered once per process, address, language and stamp.
 
 The form pages (GET /, GET /check/) differ between visitors only by the CSRF token; everything else
 comes from the registry, which staff change a few times a year. The page is rendered with a
@@ -30,10 +30,12 @@ def page_render_shared(
 ) -> HttpResponse:
     """The page as `render` would give it, rendered once for `stamp` (None: the cache is down, render
     every time). `context` must hold nothing of the visitor's; it is called only to render."""
-    if stamp is None or request.META.get("QUERY_STRING"):
-        # A query string can reach the page (the language switch's return address): not shared.
+    if stamp is None or request.method != "GET" or request.META.get("QUERY_STRING"):
+        # A query string can reach the page (the language switch's return address), and a HEAD's page
+        # differs (templates/_search_meta.html reads the method): neither is shared.
         return render(request, template_name, context())
-    key = (template_name, get_language(), stamp)
+    # The path too: a page's canonical and alternate addresses name it (/ and /en/).
+    key = (template_name, request.path, get_language(), stamp)
     html = _kept.get(key)
     if html is None:
         html = render_to_string(template_name, {**context(), "csrf_token": _TOKEN_PLACEHOLDER}, request)

@@ -27,6 +27,19 @@ def division_offices_list() -> QuerySet[OfficialContact]:
     return OfficialContact.objects.filter(is_active=True, kind=Kind.DIVISION_OFFICE)
 
 
+def verified_helplines_list() -> QuerySet[OfficialContact]:
+    """The helplines staff have verified (phone numbers of no division), for what is printed as official.
+    Demo and unverified entries never appear: a poster on a counter cannot be corrected once it is up."""
+    return verified_contacts_list().filter(kind=Kind.PHONE, division="")
+
+
+def verified_contacts_list() -> QuerySet[OfficialContact]:
+    """The websites and phone numbers staff checked and verified: never a demo or unverified entry."""
+    return OfficialContact.objects.filter(
+        is_active=True, is_demo=False, verified_on__isnull=False, kind__in=(Kind.WEBSITE, Kind.PHONE)
+    )
+
+
 def safety_rules_list() -> QuerySet[SafetyRule]:
     return SafetyRule.objects.filter(is_active=True)
 
@@ -45,7 +58,9 @@ PAGE_ALERTS_KEY = "safety:page-alerts"
 # The registry's payment channels (on the consumer pages) and division offices (on a miss).
 PAGE_PAYMENT_CHANNELS_KEY = "safety:page-payment-channels"
 PAGE_DIVISION_OFFICES_KEY = "safety:page-division-offices"
-PAGE_CONTACT_KEYS = (PAGE_PAYMENT_CHANNELS_KEY, PAGE_DIVISION_OFFICES_KEY)
+# The verified websites and helplines, for the home page's structured data (safety/structured_data.py).
+PAGE_VERIFIED_CONTACTS_KEY = "safety:page-verified-contacts"
+PAGE_CONTACT_KEYS = (PAGE_PAYMENT_CHANNELS_KEY, PAGE_DIVISION_OFFICES_KEY, PAGE_VERIFIED_CONTACTS_KEY)
 # The genuine messages listed on the message check's page.
 PAGE_GENUINE_MESSAGES_KEY = "safety:page-genuine-messages"
 PAGE_REGISTRY_SECONDS = 300
@@ -111,6 +126,11 @@ def page_payment_channels_list() -> list[PaymentChannel]:
 def page_division_offices_list() -> list[OfficialContact]:
     """The division offices, for every miss alike: cached (see PAGE_CONTACT_KEYS)."""
     return _cached_list(PAGE_DIVISION_OFFICES_KEY, division_offices_list)
+
+
+def page_verified_contacts_list() -> list[OfficialContact]:
+    """The verified websites and phone numbers, for search engines: cached (see PAGE_CONTACT_KEYS)."""
+    return _cached_list(PAGE_VERIFIED_CONTACTS_KEY, verified_contacts_list)
 
 
 def page_alerts_list() -> list[Alert]:

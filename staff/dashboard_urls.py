@@ -1,4 +1,4 @@
-"""The dashboard's and missing numbers' pages, under /staff/ beside the admin (kesco_lookup/urls.py
+"""The dashboard's, missing numbers' and poster's pages, under /staff/ beside the admin (kesco_lookup/urls.py
 includes them before the admin's own routes, whose catch-all would answer them with a 404)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import path
 
-from staff import dashboard
+from staff import dashboard, poster
 
 app_name = "staff"
 
@@ -18,4 +18,5 @@ urlpatterns = [
         name="missing_numbers_export",
     ),
     path("dashboard/", admin.site.admin_view(dashboard.dashboard), name="dashboard"),
+    path("poster/", admin.site.admin_view(poster.poster), name="poster"),
 ]

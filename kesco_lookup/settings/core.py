@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",  # its sitemap.xml template (kesco_lookup/search.py)
     "django_ratelimit",
     "csp",  # django-csp: the Content-Security-Policy header (settings/security.py) and its checks
     "django_otp",
@@ -87,6 +88,8 @@ MIDDLEWARE = [
     "kesco_lookup.middleware.ConsumerPagesGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kesco_lookup.middleware.HindiFirstLocaleMiddleware",
+    # Below WhiteNoise: static files are no pages. README, 'Search and sharing'.
+    "kesco_lookup.search.NoindexMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -121,9 +124,13 @@ TEMPLATES = [
                 "safety.context_processors.safety_alerts",
                 "safety.context_processors.page_stamp",
             ],
-            # {% load helplines %} in any app's templates: 1912 and 1930 as tap-to-call links.
             "libraries": {
+                # {% load helplines %} in any app's templates: 1912 and 1930 as tap-to-call links.
                 "helplines": "kesco_lookup.templatetags.helplines",
+                # What a page tells search engines and link previews (templates/_search_meta.html).
+                "page_meta": "kesco_lookup.templatetags.page_meta",
+                # {% load share %}: the "Share the official link" block.
+                "share": "kesco_lookup.templatetags.share",
                 # {% shared %}: blocks drawn from the registry alone, rendered once per stamp.
                 "shared": "kesco_lookup.templatetags.shared",
             },

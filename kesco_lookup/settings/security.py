@@ -63,8 +63,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # django-permissions-policy: browser features no page of the site uses, off for it and anything it
-# could ever embed. The copy button's clipboard stays on. The QR page's file field opens the phone's
-# own camera app through the picker, which "camera" does not govern (that is getUserMedia).
+# could ever embed. The copy button's clipboard stays on, and so does web-share for the site itself
+# (the "Share the official link" button opens the phone's share sheet). The QR page's file field
+# opens the phone's own camera app through the picker, which "camera" does not govern (that is
+# getUserMedia).
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
@@ -92,11 +94,11 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
         "screen-wake-lock",
         "serial",
         "usb",
-        "web-share",  # the same
         "window-management",
         "xr-spatial-tracking",
     )
 }
+PERMISSIONS_POLICY["web-share"] = ["self"]  # Chrome on Android knows it (desktop Linux Chromium warns it does not)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"  # for browsers older than CSP's frame-ancestors

@@ -234,8 +234,8 @@ def _title(html: str) -> str:
     return html.split("<title>", 1)[1].split("</title>", 1)[0]
 
 
-@pytest.mark.parametrize("language,prefix", [("hi", "त्रुटि: "), ("en", "Error: ")])
-def test_it_sums_up_the_errors_first_in_the_form_each_linked_to_its_field(client, language, prefix):
+@pytest.mark.parametrize("language,prefix,action", [("hi", "त्रुटि: ", "/lookup/"), ("en", "Error: ", "/en/lookup/")])
+def test_it_sums_up_the_errors_first_in_the_form_each_linked_to_its_field(client, language, prefix, action):
     client.cookies["django_language"] = language
     html = post_lookup(client, "12ab", "12").content.decode()
     form = html.split('<form class="lookup-form"', 1)[1]
@@ -244,8 +244,9 @@ def test_it_sums_up_the_errors_first_in_the_form_each_linked_to_its_field(client
     assert 'role="alert"' in summary and 'tabindex="-1"' in summary and 'id="error-summary"' in summary
     assert summary.index('href="#id_old_account_number"') < summary.index('href="#id_mobile_last4"')
     assert _title(html).startswith(prefix)
-    # The answer opens at the summary, below the fold otherwise on a small phone.
-    assert 'action="/lookup/#error-summary"' in html
+    # The answer opens at the summary, below the fold otherwise on a small phone (the form posts to
+    # the address of the page's language).
+    assert f'action="{action}#error-summary"' in html
 
 
 def test_it_has_no_error_summary_or_error_title_without_errors(client):

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import quote, urlencode
 
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import translation
 from django.utils.regex_helper import normalize
 from hypothesis import strategies as st
 from PIL import Image
@@ -23,7 +25,10 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 # POST reads bodies and GET is most of the traffic: drawn more often than the others.
 _METHOD_DRAWS = ("GET", "GET", "POST", "POST", "POST", *METHODS[2:])
 # The forms consumers and staff send: drawn more often than other routes, since they read bodies.
-FORM_PATHS = ("/lookup/", "/check/", "/check/qr/", "/report/", "/i18n/setlang/", "/staff/login/")
+FORM_PATHS = (
+    *("/lookup/", "/check/", "/check/qr/", "/report/", "/en/lookup/", "/en/report/"),
+    *("/i18n/setlang/", "/staff/login/"),
+)
 # Not in the resolver: static files (WhiteNoise), the error pages' triggers, odd paths.
 EXTRA_PATHS = (
     "/static/css/site.css",
@@ -37,6 +42,10 @@ EXTRA_PATHS = (
     "/%FF%FE",
     "/..%2F..%2Fetc%2Fpasswd",
     "/limited/?minutes=",
+    "/en",
+    "/hi/check/",
+    "/en/api/v1/lookup",
+    "/en/staff/",
 )
 
 # Declared charsets: none, UTF-8 under its names, other real encodings, unknown names, and codecs
@@ -217,8 +226,14 @@ def _route_formats(patterns: list, prefix: str = "") -> list[tuple[str, list[str
 
 @cache
 def routes() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Every URL pattern as a format string and its parameters: ("staff/%(app_label)s/", ("app_label",))."""
-    unique = {(f"/{text}", tuple(params)) for text, params in _route_formats(get_resolver().url_patterns)}
+    """Every URL pattern as a format string and its parameters: ("staff/%(app_label)s/", ("app_label",)).
+
+    In every language: the consumer pages' English addresses (/en/check/) are patterns of their own.
+    """
+    unique = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            unique |= {(f"/{text}", tuple(params)) for text, params in _route_formats(get_resolver().url_patterns)}
     return tuple(sorted(unique))
 
 

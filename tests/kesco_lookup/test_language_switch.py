@@ -238,7 +238,8 @@ def test_the_report_sent_page_survives_a_language_switch(money_lost):
     assert sent.redirect_chain[-1][0] == "/report/thanks/"
     english = client.post("/i18n/setlang/", {"language": "en", "next": "/report/thanks/"}, follow=True)
     html = english.content.decode()
-    assert english.redirect_chain[-1][0] == "/report/thanks/"
+    # The same page at its English address (Hindi pages live at the root, English ones under /en/).
+    assert english.redirect_chain[-1][0] == "/en/report/thanks/"
     assert "Thank you for your report" in html
     assert ("Call 1930 now" in html) is (money_lost == "yes")
     assert ScamReport.objects.count() == 1

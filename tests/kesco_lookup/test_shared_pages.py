@@ -115,3 +115,9 @@ def test_the_database_down_page_leaves_no_shared_block_behind(client, rf):
     a_rule("KESCO never asks for your OTP")
     assert database_unavailable(rf.get("/")).status_code == 503
     assert "your OTP" in client.get("/").content.decode()
+
+
+def test_a_head_request_leaves_no_page_for_the_gets(client):
+    # The search meta differs for a HEAD (no index): the GET after it must still be indexable.
+    client.head("/")
+    assert 'name="robots" content="noindex"' not in client.get("/").content.decode()

@@ -16,3 +16,20 @@ def kesco_registry() -> Registry:
         upi_ids={OFFICIAL_UPI: True},
         sender_ids={"UPPCLT": False, "UPPCLA": False},
     )
+
+
+def verified_contact(*, kind: str, value: str, name_en: str, is_active: bool = True):  # type: ignore[no-untyped-def]
+    """A registry entry that staff checked and marked verified today."""
+    from django.utils import timezone
+
+    from safety.models import OfficialContact
+
+    return OfficialContact.objects.create(
+        kind=kind,
+        value=value,
+        name_en=name_en,
+        name_hi=name_en,
+        is_active=is_active,
+        is_demo=False,
+        verified_on=timezone.localdate(),
+    )

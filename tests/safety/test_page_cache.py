@@ -141,4 +141,8 @@ def _payment_channels_of_the_page(client):
 def test_the_cache_keys_are_fixed_names_with_nothing_personal():
     assert PAGE_RULES_KEY == "safety:page-rules"
     assert PAGE_ALERTS_KEY == "safety:page-alerts"
-    assert PAGE_CONTACT_KEYS == ("safety:page-payment-channels", "safety:page-division-offices")
+    assert PAGE_CONTACT_KEYS == (
+        "safety:page-payment-channels",
+        "safety:page-division-offices",
+        "safety:page-verified-contacts",
+    )

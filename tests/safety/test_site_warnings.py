@@ -31,12 +31,15 @@ def _main(html: str) -> str:
     return html.split("<main>", 1)[1]
 
 
-@pytest.mark.parametrize("language,link_text", [("hi", "संदेश जाँचें"), ("en", "Check a message")])
-def test_an_alert_links_to_the_message_check_right_after_its_text(client, language, link_text):
+@pytest.mark.parametrize(
+    "language,link_text,check", [("hi", "संदेश जाँचें", "/check/"), ("en", "Check a message", "/en/check/")]
+)
+def test_an_alert_links_to_the_message_check_right_after_its_text(client, language, link_text, check):
     an_alert()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     alert = client.get("/").content.decode().split('<section class="alert"', 1)[1].split("</section>", 1)[0]
-    assert f'<a class="alert-action" href="/check/">{link_text}</a>' in alert
+    # To the message check in the page's language (English at its own address).
+    assert f'<a class="alert-action" href="{check}">{link_text}</a>' in alert
     assert alert.index("alert-action") > alert.index("Check it here" if language == "en" else "यहाँ जाँचें")
 
 
