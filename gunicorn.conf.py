@@ -14,14 +14,16 @@ from gunicorn.glogging import Logger
 _CPUS = os.cpu_count() or 1
 
 bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
-# gthread: each process serves several requests at once, so a request waiting on PostgreSQL or Redis
-# holds a thread, not a whole process and its memory. One process a core plus one keeps the cores
-# busy while a process's threads wait on the interpreter lock; four threads each cover the waits.
-# Measured best of the layouts tried here (README, 'Serving'). Each thread may hold a database
-# connection: WEB_WORKERS x WEB_THREADS per node (docs/deploy.md).
-worker_class = "gthread"
-workers = int(os.environ.get("WEB_WORKERS", _CPUS + 1))
-threads = int(os.environ.get("WEB_THREADS", 4))
+# Sync workers: one request at a time per process, two processes a core. The work is mostly Python
+# (the interpreter lock lets one thread of a process run at a time), and the waits on PostgreSQL and
+# Redis are short: a second process a core keeps the cores busy through them. Threads (gthread) gave
+# the same throughput and several times the tail latency: a thread back from Redis waits for the lock
+# behind its process's busy threads. Measured: README, 'Speed'. WEB_THREADS above 1 switches to
+# gthread. A sync worker is held by a slow client: the proxy in front buffers requests and answers
+# (nginx does by default; docs/deploy.md). Each process holds one database connection (docs/deploy.md).
+workers = int(os.environ.get("WEB_WORKERS", 2 * _CPUS))
+threads = int(os.environ.get("WEB_THREADS", 1))
+worker_class = "gthread" if threads > 1 else "sync"
 # A request that takes this long is stuck (the slowest page answers in well under a second): the
 # worker is replaced. Uploads of mapping files are streamed to disk within it.
 timeout = int(os.environ.get("WEB_TIMEOUT", 60))

@@ -13,13 +13,15 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
-from kesco_lookup.limits import Limited, LimiterUnavailable, Standing, address_key, rules_check, rules_spend
+from accounts.usage import refusals_counter
+from kesco_lookup.limits import COUNT, PEEK, SPEND, Free, Limited, Rules, Standing, Take, address_key, limits_run
 
 logger = logging.getLogger(__name__)
 
@@ -34,26 +36,6 @@ def _account_digest(account_number: str) -> str:
     return salted_hmac("accounts.limits.account", account_number, algorithm="sha256").hexdigest()
 
 
-def _account_address_key(account_number: str, request: HttpRequest) -> str:
-    return f"{_account_digest(account_number)}|{address_key(request)}"
-
-
-def lookup_ip_limit_hit(request: HttpRequest) -> Limited | None:
-    """Count this lookup request against the caller's address; say whether it is over a limit."""
-    return rules_check(request, _IP_RULES, "ip", increment=True)
-
-
-def lookup_account_limit_hit(request: HttpRequest, account_number: str) -> Limited | None:
-    """Whether this old number has had too many failed lookups (does not count this one).
-
-    From this address first, then from everywhere; the longer wait if both are over.
-    """
-    mine = rules_check(request, _ACCOUNT_ADDRESS_RULES, _account_address_key(account_number, request), increment=False)
-    everyone = rules_check(request, _ACCOUNT_RULES, _account_digest(account_number), increment=False)
-    over = [limited for limited in (mine, everyone) if limited]
-    return max(over, key=lambda limited: limited.retry_after_seconds) if over else None
-
-
 # One lookup of a given number at a time (the "turn"). Why: README, 'Rate limits'.
 # A lookup takes milliseconds: a request still waiting after this long is refused like any limit.
 _TURN_WAIT_SECONDS = 3.0
@@ -63,59 +45,80 @@ _TURN_EXPIRES_SECONDS = 10
 _TURN_REFUSED = Limited(retry_after_seconds=60)
 
 
-def _limits_cache():  # type: ignore[no-untyped-def]
-    # The same store as django-ratelimit's counters: if that is down, the lookup closes anyway.
-    return caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+@dataclass
+class Turn:
+    """A lookup's place: refused (`limited`), or holding its number's turn until the block ends."""
 
+    request: HttpRequest
+    digest: str
+    limited: Limited | None = None
+    held: bool = False
+    counted: bool = False  # the refusal is counted in the usage counts already (accounts/usage.py)
 
-def _turn_take(turn_key: str) -> bool:
-    deadline = time.monotonic() + _TURN_WAIT_SECONDS
-    try:
-        while not _limits_cache().add(turn_key, 1, _TURN_EXPIRES_SECONDS):
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(_TURN_POLL_SECONDS)
-    except Exception as error:  # connection refused, timeout, disk error
-        logger.warning("rate-limit store unavailable for the lookup turn: %s", type(error).__name__)
-        raise LimiterUnavailable from error
-    return True
+    @property
+    def key(self) -> str:
+        return f"lookup:turn:{self.digest}"
+
+    def failure_record(self) -> Standing | None:
+        """Count one failed lookup against the number typed and let go of the turn (one round trip);
+        say how many tries this address has left on the number.
+
+        The same for a number that exists and one that does not: both are counted alike, so the answer
+        tells nothing about which it was. None with limits switched off.
+        """
+        steps: list = [
+            Rules(_ACCOUNT_ADDRESS_RULES, f"{self.digest}|{address_key(self.request)}", SPEND),
+            Rules(_ACCOUNT_RULES, self.digest, SPEND),
+        ]
+        if self.held:
+            steps.append(Free(self.key))
+        run = limits_run(self.request, steps)
+        self.held = False
+        mine, everyone = run.standings[:2]
+        if mine is None or everyone is None:
+            return None
+        if mine.left != everyone.left:
+            return min(mine, everyone, key=lambda standing: standing.left)
+        return Standing(left=mine.left, pause_seconds=max(mine.pause_seconds, everyone.pause_seconds))
 
 
 @contextmanager
-def lookup_account_turn(request: HttpRequest, account_number: str) -> Iterator[Limited | None]:
-    """Take this number's turn, then peek at its failure limit; yields a Limited or None.
+def lookup_account_turn(request: HttpRequest, account_number: str) -> Iterator[Turn]:
+    """Count the lookup against the address, take the number's turn and peek at its failure limits,
+    in one round trip to Redis; yields the Turn, refused (`turn.limited`) or held.
 
     Inside the block the caller looks up the number and records a failure: nobody else can look up
     the same number meanwhile. Raises LimiterUnavailable when the cache does not answer.
     """
+    turn = Turn(request=request, digest=_account_digest(account_number))
     if not getattr(settings, "RATELIMIT_ENABLE", True):
         # The turn only makes the failure limit exact: with limits off it has nothing to guard, and
         # must not need the cache either.
-        yield None
+        yield turn
         return
-    turn_key = f"lookup:turn:{_account_digest(account_number)}"
-    if not _turn_take(turn_key):
-        yield _TURN_REFUSED
-        return
+    peeks: list = [
+        # From this address first, then from everywhere; the longer wait if both are over.
+        Rules(_ACCOUNT_ADDRESS_RULES, f"{turn.digest}|{address_key(request)}", PEEK),
+        Rules(_ACCOUNT_RULES, turn.digest, PEEK),
+    ]
+    take = Take(turn.key, _TURN_EXPIRES_SECONDS)
+    # A refusal is counted in the same round trip: a flood of refused lookups costs one each.
+    counter = refusals_counter()
+    run = limits_run(request, [Rules(_IP_RULES, "ip", COUNT), take, *peeks], refusal_counter=counter)
+    deadline = time.monotonic() + _TURN_WAIT_SECONDS
+    while run.busy:  # another lookup of this number is running: wait for its end (the address is counted)
+        if time.monotonic() >= deadline:
+            turn.limited = _TURN_REFUSED
+            yield turn
+            return
+        time.sleep(_TURN_POLL_SECONDS)
+        run = limits_run(request, [take, *peeks], refusal_counter=counter)
+    turn.limited, turn.held, turn.counted = run.limited, run.limited is None, run.counted
     try:
-        yield lookup_account_limit_hit(request, account_number)
+        yield turn
     finally:
-        try:
-            _limits_cache().delete(turn_key)
-        except Exception as error:  # it expires by itself
-            logger.warning("lookup turn not released: %s", type(error).__name__)
-
-
-def lookup_account_failure_record(request: HttpRequest, account_number: str) -> Standing | None:
-    """Count one failed lookup against the number typed; say how many tries this address has left on it.
-
-    The same for a number that exists and one that does not: both are counted alike, so the answer
-    tells nothing about which it was. None with limits switched off.
-    """
-    mine = rules_spend(request, _ACCOUNT_ADDRESS_RULES, _account_address_key(account_number, request))
-    everyone = rules_spend(request, _ACCOUNT_RULES, _account_digest(account_number))
-    if mine is None or everyone is None:
-        return None
-    if mine.left != everyone.left:
-        return min(mine, everyone, key=lambda standing: standing.left)
-    return Standing(left=mine.left, pause_seconds=max(mine.pause_seconds, everyone.pause_seconds))
+        if turn.held:
+            try:
+                caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")].delete(turn.key)
+            except Exception as error:  # it expires by itself
+                logger.warning("lookup turn not released: %s", type(error).__name__)

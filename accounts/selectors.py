@@ -58,27 +58,28 @@ def mapping_lookup_counted(*, account_number: str, mobile_last4: str) -> tuple[L
 
     The second value never reaches the consumer: the answer is the very same NO_MATCH either way.
     """
+    # Plain tuples, not model instances: the same one query, at a fraction of the ORM's cost.
     rows = replica_read(
         lambda alias: list(
             AccountMapping.objects.using(alias)
             .filter(Q(old_account_number=account_number) | Q(new_account_number=account_number))
-            .only("old_account_number", "new_account_number", "consumer_name", "division", "mobile_last4")[:2]
+            .values_list("old_account_number", "new_account_number", "consumer_name", "division", "mobile_last4")[:2]
         )
     )
-    for row in rows:
-        if not _mobile_matches(row.mobile_last4, mobile_last4):
+    for old_number, new_number, consumer_name, division, stored_mobile in rows:
+        if not _mobile_matches(stored_mobile, mobile_last4):
             continue
-        if row.old_account_number == account_number:
+        if old_number == account_number:
             return (
                 LookupResult(
                     outcome=Outcome.FOUND,
-                    new_account_number=row.new_account_number,
-                    masked_name=mask_name(row.consumer_name),
-                    division=row.division,
+                    new_account_number=new_number,
+                    masked_name=mask_name(consumer_name),
+                    division=division,
                 ),
                 False,
             )
-        return LookupResult(outcome=Outcome.ALREADY_NEW, new_account_number=row.new_account_number), False
+        return LookupResult(outcome=Outcome.ALREADY_NEW, new_account_number=new_number), False
     return NO_MATCH, not rows
 
 

@@ -18,6 +18,7 @@ import logging
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
@@ -263,14 +264,31 @@ def tally() -> _RedisTally | _DiskTally:
     return _DiskTally(backend)
 
 
-def lookup_counted(*, outcome: Counted, account_number: str = "", address: str = "", unknown: bool = False) -> None:
+def refusals_counter() -> tuple[str, int] | None:
+    """Today's counter of refused lookups and its lifetime, for the limiter to count a refusal in its
+    own round trip (kesco_lookup/limits.py), when it counts in the same Redis; else None. Never raises."""
+    try:
+        limits_cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+        if not isinstance(tally(), _RedisTally) or limits_cache is not caches["default"]:
+            return None
+    except Exception:  # the count is then made (or lost) the usual way, as lookup_counted says
+        return None
+    return f"usage:{_today().isoformat()}:{Counted.LIMITED.value}", KEEP_SECONDS
+
+
+def lookup_counted(
+    *, outcome: Counted, account_number: str = "", address: str = "", unknown: bool = False, stored: bool = False
+) -> None:
     """Count one lookup's outcome for today, and a miss's number if it is unknown. Never raises.
 
     A cache that fails here only loses a count: the limits, which need the same cache, have already
-    decided whether the lookup could run.
+    decided whether the lookup could run. `stored`: the limiter has counted it in the cache already
+    (refusals_counter), only this process's metrics are left.
     """
     # In this process's memory (or its own file): the same work for every outcome.
     lookup_outcome_record(outcome=outcome.value)
+    if stored:
+        return
     try:
         miss = Miss(account_number, address, unknown) if outcome is Counted.NO_MATCH else None
         tally().count(outcome, _today(), miss)

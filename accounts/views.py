@@ -17,15 +17,16 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.forms import LookupForm
-from accounts.limits import lookup_account_failure_record, lookup_account_turn, lookup_ip_limit_hit
+from accounts.limits import lookup_account_turn
 from accounts.selectors import NO_MATCH, LookupResult, Outcome, mapping_lookup_counted
 from accounts.usage import Counted, lookup_counted
 from kesco_lookup.language import language_switch, switched_on_form, typed_initial
 from kesco_lookup.limits import Limited, LimiterUnavailable, Standing, client_ip
 from kesco_lookup.metrics import lookup_outcome_record
 from kesco_lookup.middleware import declared_length
+from kesco_lookup.pages import page_render_shared
 from kesco_lookup.views import limiter_unavailable, rate_limited, request_too_large
-from safety.selectors import page_division_offices_list, page_payment_channels_list
+from safety.selectors import page_division_offices_list, page_payment_channels_list, page_shared_stamp
 from safety.structured_data import official_service_data
 
 logger = logging.getLogger(__name__)
@@ -37,33 +38,23 @@ _COUNTED = {
 }
 
 
-def _ip_limited(request: HttpRequest) -> Limited | None:
-    limited = lookup_ip_limit_hit(request)
-    if limited:
-        lookup_counted(outcome=Counted.LIMITED)
-    return limited
-
-
 def _guarded_lookup(request: HttpRequest, form: LookupForm) -> tuple[LookupResult, Standing | None] | Limited:
     """Run a valid form's lookup behind the limits; a miss also says how many tries are left.
 
     Only here, with a valid form in hand, is anything spent: the address's allowance first, then
     the number's on a miss.
     """
-    limited = _ip_limited(request)
-    if limited:
-        return limited
     account_number = form.cleaned_data["old_account_number"]
     standing = None
-    with lookup_account_turn(request, account_number) as limited:
-        if limited:
-            lookup_counted(outcome=Counted.LIMITED)
-            return limited
+    with lookup_account_turn(request, account_number) as turn:
+        if turn.limited:
+            lookup_counted(outcome=Counted.LIMITED, stored=turn.counted)
+            return turn.limited
         result, unknown = mapping_lookup_counted(
             account_number=account_number, mobile_last4=form.cleaned_data["mobile_last4"]
         )
         if result.outcome is Outcome.NO_MATCH:
-            standing = lookup_account_failure_record(request, account_number)
+            standing = turn.failure_record()
     # One cache write for every answer (a miss also records its number if unknown, in the same round
     # trip): no database write, and both kinds of miss do the same work (accounts/usage.py).
     lookup_counted(
@@ -75,13 +66,18 @@ def _guarded_lookup(request: HttpRequest, form: LookupForm) -> tuple[LookupResul
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    context = {
-        "form": LookupForm(),
-        "payment_channels": page_payment_channels_list(),
-        # For search results: the service and its verified website and helpline (cached, no query).
-        "structured_data": official_service_data(),
-    }
-    return render(request, "accounts/home.html", context)
+    # The same for everyone but the CSRF token: rendered once (kesco_lookup/pages.py).
+    return page_render_shared(
+        request,
+        "accounts/home.html",
+        lambda: {
+            "form": LookupForm(),
+            "payment_channels": page_payment_channels_list(),
+            # For search results: the service and its verified website and helpline (cached, no query).
+            "structured_data": official_service_data(),
+        },
+        stamp=page_shared_stamp(),
+    )
 
 
 def _form_shown_again(request: HttpRequest) -> HttpResponse:

@@ -14,14 +14,16 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache as memoise
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
+from kesco_lookup import limiter_redis
 from kesco_lookup.metrics import limiter_refusal_record
 
 logger = logging.getLogger(__name__)
@@ -150,8 +152,16 @@ class _Window:
     rule: str
     rate: _Rate
     first_bucket: int
-    keys: list[str]
+    stem: str  # a bucket's key is the stem and the bucket's number
     counts: list[int]
+
+    @property
+    def current_bucket(self) -> int:
+        return self.first_bucket + self.rate.buckets - 1
+
+    @property
+    def keys(self) -> list[str]:
+        return [f"{self.stem}{bucket}" for bucket in range(self.first_bucket, self.current_bucket + 1)]
 
     @property
     def total(self) -> int:
@@ -179,8 +189,7 @@ def _windows(request: HttpRequest, rules: tuple[str, ...], key: Key, now: float)
         first = current - rate.buckets + 1
         # Keyed with the secret: the cache holds neither addresses nor numbers, nor plain hashes of them.
         digest = salted_hmac("kesco_lookup.limits", f"{rule}|{value}", algorithm="sha256").hexdigest()[:32]
-        keys = [f"rl:{rule}:{digest}:{bucket}" for bucket in range(first, current + 1)]
-        windows.append(_Window(rule, rate, first, keys, [0] * len(keys)))
+        windows.append(_Window(rule, rate, first, f"rl:{rule}:{digest}:", [0] * (current - first + 1)))
     return windows
 
 
@@ -210,36 +219,7 @@ class Standing:
     pause_seconds: int
 
 
-def _check(
-    request: HttpRequest, rules: tuple[str, ...], key: Key, *, increment: bool, undo_if_over: bool = True
-) -> tuple[Limited | None, Standing | None]:
-    if not getattr(settings, "RATELIMIT_ENABLE", True):
-        return None, None
-    now = _now()
-    windows = _windows(request, rules, key, now)
-    store = _limits_cache()
-    try:
-        if increment:
-            for window in windows:
-                _count(store, window, 1)
-        _read(store, windows)
-        # A counting check is over once it passes the limit; a peek once the limit is reached,
-        # because the attempt it guards has not been counted yet.
-        over = [w for w in windows if (w.total > w.rate.count if increment else w.total >= w.rate.count)]
-        if increment and over and undo_if_over:
-            # A refused request spends nothing: the wait it is told is the wait there is.
-            for window in windows:
-                store.decr(window.keys[-1])
-                window.counts[-1] -= 1
-    except Exception as error:  # any cache failure: connection refused, timeout, disk error, eviction
-        logger.warning("rate-limit store unavailable for rules %s: %s", ",".join(rules), type(error).__name__)
-        raise LimiterUnavailable from error
-    limited = None
-    if over:
-        if undo_if_over:  # a refusal; rules_spend only records a fact
-            for window in over:
-                limiter_refusal_record(rule=window.rule)
-        limited = Limited(retry_after_seconds=max(w.seconds_until_below(w.rate.count, now) for w in windows))
+def _standing(windows: list[_Window], now: float) -> Standing:
     left = min(max(0, w.rate.count - w.total) for w in windows)
     # Were every try left spent now, the wait before the next: what the last-try warning announces.
     pause = 0
@@ -248,7 +228,140 @@ def _check(
         if window.total >= window.rate.count:
             pause = max(pause, window.seconds_until_below(window.rate.count, now))
         window.counts[-1] -= left
-    return limited, Standing(left=left, pause_seconds=pause)
+    return Standing(left=left, pause_seconds=pause)
+
+
+# How a step of a run counts. COUNT: counts the request, and refuses it once over a limit, keeping
+# nothing of it (the wait it is told is the wait there is). PEEK: refuses once a limit is reached,
+# counting nothing (it guards an attempt not counted yet). SPEND: counts a fact, never refuses.
+COUNT, PEEK, SPEND = "count", "peek", "spend"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A step of a run: named rules counted, the way `mode` says, under one key ("ip": the address)."""
+
+    rules: tuple[str, ...]
+    key: Key
+    mode: str = COUNT
+
+    @property
+    def kind(self) -> str:
+        return self.mode
+
+
+@dataclass(frozen=True)
+class Take:
+    """A step of a run: hold `key` (one holder at a time) for at most `seconds`, or stop as busy."""
+
+    key: str
+    seconds: int
+    kind = "take"
+
+
+@dataclass(frozen=True)
+class Free:
+    """A step of a run: let go of `key`, held by a Take."""
+
+    key: str
+    kind = "free"
+
+
+Step = Rules | Take | Free
+
+
+@dataclass
+class Reached:
+    """How far a store got through a run's steps, and which of them refused (or found a Take held)."""
+
+    steps_done: int = 0
+    refused: set[int] = field(default_factory=set)
+    counted: bool = False
+
+
+@dataclass
+class Run:
+    """A run's outcome: its refusal (the longest wait of the rules over), whether a Take found its key
+    held, and where each SPEND step's key then stands (None for the other steps)."""
+
+    limited: Limited | None = None
+    busy: bool = False
+    standings: list[Standing | None] = field(default_factory=list)
+    counted: bool = False  # the refusal was counted under `refusal_counter`
+
+
+def limits_run(request: HttpRequest, steps: list[Step], *, refusal_counter: tuple[str, int] | None = None) -> Run:
+    """Run the steps in order: on Redis in one round trip (kesco_lookup/limiter_redis.py).
+
+    A COUNT step over a limit stops the run; consecutive PEEK steps are all read and any at a limit
+    refuses; a Take that finds its key held stops the run as busy. A refused run lets go of what its
+    Take took, and on Redis adds one to `refusal_counter` (a cache key and its lifetime) if given
+    (`run.counted`). Raises LimiterUnavailable when the cache does not answer: the caller closes.
+    """
+    run = Run(standings=[None] * len(steps))
+    if not getattr(settings, "RATELIMIT_ENABLE", True):
+        return run
+    now = _now()
+    plan = [_windows(request, step.rules, step.key, now) if isinstance(step, Rules) else [] for step in steps]
+    store = _limits_cache()
+    try:
+        if isinstance(store, RedisCache):
+            reached = Reached(*limiter_redis.run(store, steps, plan, refusal_counter))
+        else:
+            reached = _run_in_cache(store, steps, plan)
+    except Exception as error:  # any cache failure: connection refused, timeout, disk error, eviction
+        logger.warning("rate-limit store unavailable: %s", type(error).__name__)
+        raise LimiterUnavailable from error
+    refusals = []
+    for index in range(reached.steps_done):
+        step, windows = steps[index], plan[index]
+        if isinstance(step, Take):
+            run.busy = index in reached.refused
+        elif isinstance(step, Rules) and step.mode == SPEND:
+            run.standings[index] = _standing(windows, now)
+        elif index in reached.refused:
+            # A refused COUNT was taken back: the rules over are those at their limit, as for a PEEK.
+            for window in windows:
+                if window.total >= window.rate.count:
+                    limiter_refusal_record(rule=window.rule)
+            refusals.append(max(w.seconds_until_below(w.rate.count, now) for w in windows))
+    if refusals:
+        run.limited = Limited(retry_after_seconds=max(refusals))
+        run.counted = reached.counted
+    return run
+
+
+def _run_in_cache(store, steps: list[Step], plan: list[list[_Window]]) -> Reached:  # type: ignore[no-untyped-def]
+    """limits_run's steps through Django's cache API, for any cache but Redis (the disk cache)."""
+    reached, taken, peeked_over = Reached(), None, False
+    for index, (step, windows) in enumerate(zip(steps, plan, strict=True)):
+        if peeked_over and not (isinstance(step, Rules) and step.mode == PEEK):
+            break
+        reached.steps_done = index + 1
+        if isinstance(step, Take):
+            if not store.add(step.key, 1, step.seconds):
+                reached.refused.add(index)
+                return reached
+            taken = step.key
+        elif isinstance(step, Free):
+            store.delete(step.key)
+        else:
+            if step.mode != PEEK:
+                for window in windows:
+                    _count(store, window, 1)
+            _read(store, windows)
+            if step.mode == COUNT and any(w.total > w.rate.count for w in windows):
+                for window in windows:
+                    store.decr(window.keys[-1])
+                    window.counts[-1] -= 1
+                reached.refused.add(index)
+                break
+            if step.mode == PEEK and any(w.total >= w.rate.count for w in windows):
+                reached.refused.add(index)
+                peeked_over = True
+    if reached.refused and taken:
+        store.delete(taken)
+    return reached
 
 
 def rules_check(
@@ -258,7 +371,7 @@ def rules_check(
 
     A counted request that is over a limit is not kept: refused requests spend nothing.
     """
-    return _check(request, rules, key, increment=increment)[0]
+    return limits_run(request, [Rules(rules, key, COUNT if increment else PEEK)]).limited
 
 
 def rules_spend(request: HttpRequest, rules: tuple[str, ...], key: Key) -> Standing | None:
@@ -266,4 +379,4 @@ def rules_spend(request: HttpRequest, rules: tuple[str, ...], key: Key) -> Stand
 
     Returns where the key then stands (None with limits switched off).
     """
-    return _check(request, rules, key, increment=True, undo_if_over=False)[1]
+    return limits_run(request, [Rules(rules, key, SPEND)]).standings[0]

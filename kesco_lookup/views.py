@@ -93,8 +93,10 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
         response: HttpResponse = JsonResponse({"error": "unavailable"}, status=503)
     else:
         # Rendered without the database: the registry's alerts and rules (context processors that
-        # query it) give way to the built-in warning lines.
-        response = render(request, "503.html", {"safety_alerts": [], "kesco_never_rules": []}, status=503)
+        # query it) give way to the built-in warning lines, and no shared block is kept or reused
+        # (page_stamp: kesco_lookup/templatetags/shared.py).
+        context = {"safety_alerts": [], "kesco_never_rules": [], "page_stamp": None}
+        response = render(request, "503.html", context, status=503)
     response["Retry-After"] = "60"
     return response
 

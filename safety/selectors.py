@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import secrets
+import threading
+import time
 from urllib.parse import parse_qs, urlsplit
 
 from django.core.cache import cache
@@ -58,10 +61,44 @@ PAGE_DIVISION_OFFICES_KEY = "safety:page-division-offices"
 # The verified websites and helplines, for the home page's structured data (safety/structured_data.py).
 PAGE_VERIFIED_CONTACTS_KEY = "safety:page-verified-contacts"
 PAGE_CONTACT_KEYS = (PAGE_PAYMENT_CHANNELS_KEY, PAGE_DIVISION_OFFICES_KEY, PAGE_VERIFIED_CONTACTS_KEY)
+# The genuine messages listed on the message check's page.
+PAGE_GENUINE_MESSAGES_KEY = "safety:page-genuine-messages"
 PAGE_REGISTRY_SECONDS = 300
+# Each process also keeps its own copy of each list, and reuses it while this stamp in the cache is
+# the same: one small read a request instead of one a list (and no unpickling). Every drop of the
+# copies (safety.services.page_copies_drop) writes a new stamp, so every process reads afresh on its
+# next request: a staff change still shows on the next page load, in every process.
+PAGE_REGISTRY_STAMP_KEY = "safety:page-registry-stamp"
+_request_stamp = threading.local()  # the stamp as read by this thread's current request
+# By key: the stamp it was read under, the rows, and when it expires like the cache's copy (a drop
+# that could not write a new stamp, the cache being down, is outlived by no copy).
+_process_copies: dict[str, tuple[str, list, float]] = {}
+
+
+def page_stamp_forget(**kwargs: object) -> None:
+    """Read the stamp again at its next use: at each request's start, and after a drop."""
+    _request_stamp.value = None
+
+
+def page_registry_stamp() -> str | None:
+    """The registry's stamp, read once a request; None while the cache does not answer."""
+    stamp = getattr(_request_stamp, "value", None)
+    if stamp is None:
+        try:
+            stamp = cache.get(PAGE_REGISTRY_STAMP_KEY)
+            if stamp is None:  # never written, or evicted: any new value makes every process read afresh
+                cache.add(PAGE_REGISTRY_STAMP_KEY, secrets.token_hex(8), None)
+                stamp = cache.get(PAGE_REGISTRY_STAMP_KEY)
+        except Exception:  # the cache is down: the lists come from the database, as below
+            return None
+        _request_stamp.value = stamp
+    return stamp
 
 
 def _cached_list(key: str, read: object) -> list:
+    stamp = page_registry_stamp()
+    if stamp is not None and (held := _process_copies.get(key)) and held[0] == stamp and held[2] > time.monotonic():
+        return held[1]
     try:
         rows = cache.get(key)
     except Exception:  # a page never fails because the cache is down: the database answers
@@ -71,6 +108,8 @@ def _cached_list(key: str, read: object) -> list:
         # As above: when the cache is down, the page is answered from the rows just read.
         with contextlib.suppress(Exception):
             cache.set(key, rows, PAGE_REGISTRY_SECONDS)
+    if stamp is not None:
+        _process_copies[key] = (stamp, rows, time.monotonic() + PAGE_REGISTRY_SECONDS)
     return rows
 
 
@@ -106,6 +145,20 @@ def page_alerts_list() -> list[Alert]:
 
 def genuine_messages_list() -> QuerySet[GenuineMessage]:
     return GenuineMessage.objects.filter(is_active=True)
+
+
+def page_genuine_messages_list() -> list[GenuineMessage]:
+    """The active genuine messages, for the message check's page: cached (see PAGE_REGISTRY_STAMP_KEY)."""
+    return _cached_list(PAGE_GENUINE_MESSAGES_KEY, genuine_messages_list)
+
+
+def page_shared_stamp() -> tuple[str, tuple[int, ...]] | None:
+    """What a page that is the same for everyone depends on: the registry's stamp and the alerts
+    showing now (one starts or ends without a staff change). None while the cache does not answer."""
+    stamp = page_registry_stamp()
+    if stamp is None:
+        return None
+    return stamp, tuple(alert.pk for alert in page_alerts_list())
 
 
 def _remember(table: dict, key: object, is_demo: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import secrets
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from safety.models import ScamReport
 from safety.normalise import normalise_suspect
+from safety.selectors import PAGE_REGISTRY_STAMP_KEY, page_stamp_forget
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +84,11 @@ def scam_reports_personal_data_purge(*, now: datetime.datetime | None = None) ->
 
 
 def _page_copies_forget(keys: tuple[str, ...]) -> None:
+    page_stamp_forget()
     try:
         cache.delete_many(list(keys))
+        # A new stamp: every process drops its own copies and its pages rendered from them.
+        cache.set(PAGE_REGISTRY_STAMP_KEY, secrets.token_hex(8), None)
     except Exception:  # a staff save never fails on the cache; the copies expire (PAGE_REGISTRY_SECONDS)
         logger.warning("safety: cached page copies not dropped (cache unavailable)")
 

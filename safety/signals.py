@@ -1,16 +1,24 @@
 """A deleted scam report takes its screenshot with it (the file is the consumer's personal data too);
-a saved or deleted rule or alert drops the pages' cached copy (safety/selectors.py)."""
+a saved or deleted rule, alert, contact or genuine message drops the pages' cached copy, and every
+request reads the copies' stamp afresh (safety/selectors.py)."""
 
 from __future__ import annotations
 
 import logging
 
+from django.core.signals import request_started
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from safety.models import Alert, OfficialContact, PaymentChannel, SafetyRule, ScamReport
-from safety.selectors import PAGE_ALERTS_KEY, PAGE_CONTACT_KEYS, PAGE_RULES_KEY
+from safety.models import Alert, GenuineMessage, OfficialContact, PaymentChannel, SafetyRule, ScamReport
+from safety.selectors import (
+    PAGE_ALERTS_KEY,
+    PAGE_CONTACT_KEYS,
+    PAGE_GENUINE_MESSAGES_KEY,
+    PAGE_RULES_KEY,
+    page_stamp_forget,
+)
 from safety.services import page_copies_drop
 
 logger = logging.getLogger(__name__)
@@ -55,3 +63,12 @@ def _alert_changed(sender: type[Alert], **kwargs: object) -> None:
 @receiver(post_delete, sender=PaymentChannel, dispatch_uid="safety_channel_page_copy_delete")
 def _contact_changed(sender: type[OfficialContact], **kwargs: object) -> None:
     page_copies_drop(keys=PAGE_CONTACT_KEYS)
+
+
+@receiver(post_save, sender=GenuineMessage, dispatch_uid="safety_genuine_page_copy_save")
+@receiver(post_delete, sender=GenuineMessage, dispatch_uid="safety_genuine_page_copy_delete")
+def _genuine_message_changed(sender: type[GenuineMessage], **kwargs: object) -> None:
+    page_copies_drop(keys=(PAGE_GENUINE_MESSAGES_KEY,))
+
+
+request_started.connect(page_stamp_forget, dispatch_uid="safety_page_stamp_per_request")

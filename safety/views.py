@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kesco_lookup.language import language_switch, switched_on_form, typed_initial
 from kesco_lookup.limits import LimiterUnavailable
+from kesco_lookup.pages import page_render_shared
 from kesco_lookup.views import limiter_unavailable, rate_limited
 from safety import limits
 from safety.checker import check_message
@@ -30,7 +31,12 @@ from safety.forms import (
     report_prefill,
 )
 from safety.qr import image_too_large_error, image_validate, qr_read
-from safety.selectors import genuine_messages_list, official_registry_get, page_payment_channels_list
+from safety.selectors import (
+    official_registry_get,
+    page_genuine_messages_list,
+    page_payment_channels_list,
+    page_shared_stamp,
+)
 from safety.services import scam_report_create
 from safety.uploads import upload_capped, upload_refused
 
@@ -48,7 +54,7 @@ def _refused_by_limits(request: HttpRequest, rules: tuple[str, ...], *, count: b
 
 
 def _check_page(request: HttpRequest, form: CheckForm, status: int = 200) -> HttpResponse:
-    context = {"form": form, "genuine_messages": genuine_messages_list()}
+    context = {"form": form, "genuine_messages": page_genuine_messages_list()}
     return render(request, "safety/check.html", context, status=status)
 
 
@@ -58,7 +64,13 @@ def _check_page(request: HttpRequest, form: CheckForm, status: int = 200) -> Htt
 @language_switch  # on the result page it checks the same message again, in the other language
 def check(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return _check_page(request, CheckForm())
+        # The same for everyone but the CSRF token: rendered once (kesco_lookup/pages.py).
+        return page_render_shared(
+            request,
+            "safety/check.html",
+            lambda: {"form": CheckForm(), "genuine_messages": page_genuine_messages_list()},
+            stamp=page_shared_stamp(),
+        )
     if switched_on_form(request):
         return _check_page(request, CheckForm(initial=typed_initial(CheckForm, request.POST)))
     if refused := _refused_by_limits(request, limits.CHECK_RULES):
@@ -74,7 +86,7 @@ def check(request: HttpRequest) -> HttpResponse:
         "message": message,
         "report_initial": report_initial_from_check(result, message),
         "form": CheckForm(),
-        "genuine_messages": genuine_messages_list(),
+        "genuine_messages": page_genuine_messages_list(),
         "payment_channels": page_payment_channels_list(),
     }
     return render(request, "safety/check_result.html", context)

@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "safety.context_processors.safety_rules",
                 "safety.context_processors.safety_alerts",
+                "safety.context_processors.page_stamp",
             ],
             "libraries": {
                 # {% load helplines %} in any app's templates: 1912 and 1930 as tap-to-call links.
@@ -130,6 +131,8 @@ TEMPLATES = [
                 "page_meta": "kesco_lookup.templatetags.page_meta",
                 # {% load share %}: the "Share the official link" block.
                 "share": "kesco_lookup.templatetags.share",
+                # {% shared %}: blocks drawn from the registry alone, rendered once per stamp.
+                "shared": "kesco_lookup.templatetags.shared",
             },
         },
     },

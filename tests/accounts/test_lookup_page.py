@@ -6,11 +6,11 @@ import logging
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.selectors import NO_MATCH, mapping_lookup
 from safety.selectors import PAGE_ALERTS_KEY, PAGE_CONTACT_KEYS, PAGE_RULES_KEY
+from safety.services import page_copies_drop
 from tests.helpers import anita_without_mobile, page_text, ramesh
 
 pytestmark = pytest.mark.django_db
@@ -204,7 +204,7 @@ def test_it_runs_the_same_queries_for_every_kind_of_miss(client, django_assert_n
     for old, mobile in (("87654321", "4321"), ("12345678", "9999"), ("22223333", "4321")):
         # With the page's cached registry copies dropped (as after a staff change or their expiry):
         # the lookup, the payment channels, the division offices, the safety rules, the alerts.
-        cache.delete_many([PAGE_RULES_KEY, PAGE_ALERTS_KEY, *PAGE_CONTACT_KEYS])
+        page_copies_drop(keys=(PAGE_RULES_KEY, PAGE_ALERTS_KEY, *PAGE_CONTACT_KEYS))
         with django_assert_num_queries(5):
             post_lookup(client, old, mobile)
     for old, mobile in (("87654321", "4321"), ("12345678", "9999"), ("22223333", "4321")):

@@ -385,3 +385,40 @@ def test_a_window_that_ends_during_the_count_is_no_cache_failure(monkeypatch):
     monkeypatch.setattr(limits, "_now", lambda: next(readings))
 
     assert [page(Client(REMOTE_ADDR="198.51.100.7")).status_code for _ in range(4)] == [200] * 4
+
+
+@pytest.mark.redis
+def test_a_lookup_checks_every_limit_in_one_round_trip_to_redis(monkeypatch, settings):
+    # The address's count, the number's turn and both failure peeks: one script, not ten commands
+    # (README, 'Speed'). Then the turn is let go, and the answer counted in one pipeline.
+    ramesh()
+    client = caches["default"]._cache.get_client(write=True)
+    sent = []
+    original = client.execute_command
+
+    def counting(*args, **kwargs):
+        sent.append(args[0])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(client, "execute_command", counting)
+
+    assert api(Client(), old="12345678", mobile="4321").status_code == 200
+    assert sent == ["EVALSHA", "DEL"]
+    sent.clear()
+    # A miss counts its failure and lets go of the turn in the same script.
+    assert api(Client(), old="12345678", mobile="0000").status_code == 404
+    assert sent == ["EVALSHA", "EVALSHA"]
+    # A refusal is counted (for the usage counts) in the same script: one round trip, nothing else.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "lookup_failures_per_account_hour": "1/h"}
+    sent.clear()
+    assert api(Client(), old="12345678", mobile="0000").status_code == 429
+    assert sent == ["EVALSHA"]
+    from accounts.selectors import lookup_days_list
+
+    assert lookup_days_list(days=1)[-1].limited == 1
+
+
+@pytest.mark.redis
+def test_the_limiter_sends_its_script_again_to_a_redis_that_forgot_it():
+    caches["default"]._cache.get_client(write=True).script_flush()
+    assert api(Client(), old="12345678", mobile="4321").status_code == 404

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -19,6 +18,7 @@ from accounts.models import LookupDay, MissingNumberDay
 from accounts.services import lookup_usage_fold
 from accounts.usage import Counted, tally
 from safety.selectors import PAGE_ALERTS_KEY, PAGE_CONTACT_KEYS, PAGE_RULES_KEY
+from safety.services import page_copies_drop
 from tests.helpers import anita_without_mobile, make_mapping, ramesh
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +149,7 @@ def test_the_lookup_writes_nothing_to_the_database(client, counting_cache):
     for old, mobile in (("12345678", "4321"), (UNKNOWN, "4321"), ("12345678", "9999"), ("22223333", "4321")):
         # The page's rules, alerts and contacts come from the cache when it holds them; dropped here, so
         # that every statement of a cold page is seen too.
-        cache.delete_many([PAGE_RULES_KEY, PAGE_ALERTS_KEY, *PAGE_CONTACT_KEYS])
+        page_copies_drop(keys=(PAGE_RULES_KEY, PAGE_ALERTS_KEY, *PAGE_CONTACT_KEYS))
         with CaptureQueriesContext(connection) as captured:
             lookup(client, old, mobile)
         statements = [query["sql"].split()[0].upper() for query in captured.captured_queries]

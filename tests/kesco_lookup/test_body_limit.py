@@ -140,7 +140,7 @@ def test_an_api_crash_is_answered_in_json(monkeypatch) -> None:
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views, "lookup_ip_limit_hit", broken)
+    monkeypatch.setattr(views, "lookup_account_turn", broken)
     client = Client(raise_request_exception=False)
 
     # A valid lookup: since issue 11 the limits come after the request is checked, so "{}" would be a 400.

@@ -71,10 +71,10 @@ def test_it_counts_requests_by_route_name_and_lookups_by_outcome(client, setting
 
 
 def test_it_counts_a_lookup_paused_by_a_limiter_that_cannot_count(client, monkeypatch) -> None:
-    def store_down(request: object) -> None:
+    def store_down(*args: object) -> None:
         raise LimiterUnavailable
 
-    monkeypatch.setattr("accounts.views.lookup_ip_limit_hit", store_down)
+    monkeypatch.setattr("accounts.views.lookup_account_turn", store_down)
     before = value(scrape(client), "lookup_outcomes_total", outcome="paused")
     assert lookup(client, "12345678", "4321").status_code == 503
     api = client.post(

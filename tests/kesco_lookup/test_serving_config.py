@@ -91,15 +91,18 @@ def test_the_access_log_is_json_with_log_format_json(monkeypatch) -> None:
 
 def test_workers_and_threads_follow_the_cpu_count_unless_set(monkeypatch) -> None:
     monkeypatch.delenv("WEB_WORKERS", raising=False)
+    monkeypatch.delenv("WEB_THREADS", raising=False)
     monkeypatch.delenv("WEB_BIND", raising=False)
     namespace = runpy.run_path(str(REPO / "gunicorn.conf.py"))
-    assert (namespace["workers"], namespace["threads"]) == ((os.cpu_count() or 1) + 1, 4)
+    assert (namespace["workers"], namespace["threads"]) == (2 * (os.cpu_count() or 1), 1)
+    assert namespace["worker_class"] == "sync"
     assert namespace["bind"] == "127.0.0.1:8000"
     assert namespace["secure_scheme_headers"] == {}  # only Django decides what is HTTPS
     monkeypatch.setenv("WEB_WORKERS", "7")
+    monkeypatch.setenv("WEB_THREADS", "4")
     monkeypatch.setenv("WEB_BIND", "0.0.0.0:9000")
     namespace = runpy.run_path(str(REPO / "gunicorn.conf.py"))
-    assert (namespace["workers"], namespace["bind"]) == (7, "0.0.0.0:9000")
+    assert (namespace["workers"], namespace["worker_class"], namespace["bind"]) == (7, "gthread", "0.0.0.0:9000")
 
 
 def test_connections_are_kept_checked_and_quick_to_give_up_and_the_replica_mirrors_the_primary_in_tests() -> None:
