@@ -2,9 +2,11 @@
 
 Excel, LibreOffice and openpyxl write a sheet's rows in one plain layout (``<row r="2"><c r="A2"
 t="s"><v>7</v></c>...</row>``). Matching that layout in C, a row at a time, is 3 to 5 times faster
-than building elements (lxml) and 8 times faster than openpyxl. A row that holds anything else (an
-entity such as ``&amp;``, rich text, a formula, attributes in another order) is parsed on its own
-by lxml; a sheet whose root is not laid out so (namespace prefixes) is left to xlsx_sheet.py.
+than building elements (lxml) and 8 times faster than openpyxl. Texts may hold references
+(``&amp;``, ``&#2352;``: openpyxl writes every non-ASCII character so), decoded as lxml would
+(xlsx_escapes.py). A row that holds anything else (rich text, a formula, a comment, attributes in
+another order) is parsed on its own by lxml; a sheet whose root is not laid out so (namespace
+prefixes) is left to xlsx_sheet.py.
 Every value follows the same rules (xlsx_cells.py); parity with openpyxl: test_xlsx_parity.py.
 """
 
@@ -17,6 +19,7 @@ from collections.abc import Callable, Iterator
 from imports.reader.mapping_file import FileRefused
 from imports.reader.memory import memory_check
 from imports.reader.xlsx_cells import COLUMN_NUMBERS, EXCEL_COLUMNS, BrokenCell, Cells, SheetRow, row_number
+from imports.reader.xlsx_escapes import TEXT, Unescaper
 from imports.reader.xlsx_xml import BrokenXml, parse_row
 from imports.reader.xlsx_zip import READ_CHUNK_BYTES, DamagedMember, WorkbookZip, too_large
 
@@ -26,15 +29,15 @@ _DECLARATION = re.compile(r"\ufeff?\s*(?:<\?xml\s[^>]*?\?>)?\s*", re.S)
 _ROOT = re.compile(r"<worksheet(\s[^>]*)?>")
 _SST = re.compile(r"<sst(\s[^>]*)?>")
 _SST_END = re.compile(r"\s*</sst>\s*")
-_PLAIN_STRING = re.compile(r'<si><t(?: xml:space="preserve")?>([^<&]*)</t></si>')
-_PLAIN_STRINGS = re.compile(r'(?:<si><t(?: xml:space="preserve")?>[^<&]*</t></si>)*')
+_PLAIN_STRING = re.compile(r'<si><t(?: xml:space="preserve")?>(' + TEXT + r")</t></si>")
+_PLAIN_STRINGS = re.compile(r'(?:<si><t(?: xml:space="preserve")?>' + TEXT + r"</t></si>)*")
 _ENCODING = re.compile(r"""encoding=["']([^"']+)""")
 _NAMESPACE = re.compile(r'\sxmlns(?::[\w.-]+)?="[^"]*"')
 _SHEET_DATA = re.compile(r"<sheetData\s*(/?)>")
 _ROW = re.compile(r"\s*<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
 _CELL_LAYOUT = (
     r'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="(\w+)")?'
-    r'(?: ?/>|>(?:<v>([^<&]*)</v>|(<is>)<t(?: xml:space="preserve")?>([^<&]*)</t></is>)</c>)'
+    r"(?: ?/>|>(?:<v>(" + TEXT + r')</v>|(<is>)<t(?: xml:space="preserve")?>(' + TEXT + r")</t></is>)?</c>)"
 )
 _CELL = re.compile(_CELL_LAYOUT)
 # A row of nothing but such cells, checked in the same pass that finds the row (groups made silent).
@@ -77,12 +80,13 @@ def fast_string_table(workbook: WorkbookZip, name: str, *, maximum: int, max_cha
     """
     try:
         return _string_table(workbook, name, maximum=maximum, max_chars=max_chars)
-    except (UnicodeDecodeError, DamagedMember) as error:
+    except (UnicodeDecodeError, DamagedMember, BrokenXml) as error:
         raise FileRefused("not_a_workbook") from error
 
 
 def _string_table(workbook: WorkbookZip, name: str, *, maximum: int, max_chars: int) -> list[str] | None:
     strings: list[str] = []
+    unescaped = Unescaper()
     with workbook.open(name) as stream:
         decoder = codecs.getincrementaldecoder("utf-8")()
         buffer = decoder.decode(stream.read(READ_CHUNK_BYTES))
@@ -98,6 +102,8 @@ def _string_table(workbook: WorkbookZip, name: str, *, maximum: int, max_chars: 
                 found = _PLAIN_STRING.findall(buffer, position, end)
                 if len(strings) + len(found) > maximum:
                     raise too_large("shared_strings", maximum=maximum)
+                if "&" in buffer[position:end]:
+                    found = [unescaped(text) if "&" in text else text for text in found]
                 if max(map(len, found)) > max_chars:
                     raise too_large("string_length", maximum=max_chars)
                 if "x005F_" in buffer[position:end]:
@@ -125,6 +131,7 @@ def sheet_rows_fast(
 ) -> Iterator[SheetRow]:
     """As xlsx_sheet.sheet_rows_lxml, for a sheet fast_declarations accepted."""
     stall = 4 * cells.max_chars + 1024 * 1024
+    unescaped = Unescaper()
     last = 0  # the last row handed over
     with workbook.open(part) as counted:
         decoder = codecs.getincrementaldecoder("utf-8")()
@@ -160,7 +167,7 @@ def sheet_rows_fast(
                         position = skipped.end()
                         continue
                     position = match.end()
-                    row = _row(match, last, cells, declarations if not plain else None)
+                    row = _row(match, last, cells, declarations if not plain else None, unescaped)
                     last = row[0]
                     yield row
                 if _END.match(buffer, position):
@@ -173,7 +180,7 @@ def sheet_rows_fast(
             raise on_unreadable_row(last + 1) from error
 
 
-def _row(match: re.Match[str], last: int, cells: Cells, declarations: str | None) -> SheetRow:
+def _row(match: re.Match[str], last: int, cells: Cells, declarations: str | None, unescaped: Unescaper) -> SheetRow:
     """A row matched by _PLAIN_ROW (``declarations`` None), or by _ROW, which lxml then reads."""
     attributes, inner = match.group(1), match.group(2)
     number = _ROW_NUMBER.search(attributes)
@@ -182,7 +189,7 @@ def _row(match: re.Match[str], last: int, cells: Cells, declarations: str | None
     if not inner:
         return current, values, "hidden" in attributes and _HIDDEN.search(attributes) is not None
     if declarations is not None:
-        # Something else between or in the cells (an entity, rich text, a formula): lxml reads this row.
+        # Something else between or in the cells (rich text, a formula, a comment): lxml reads this row.
         return cells.row_from_element(parse_row(match.group(0).strip(), declarations), last)
     found = _CELL.findall(inner)
     if len(found) > EXCEL_COLUMNS:
@@ -192,15 +199,18 @@ def _row(match: re.Match[str], last: int, cells: Cells, declarations: str | None
     max_chars = cells.max_chars
     # No value can be longer than the row's XML: only a row that long has its values measured.
     long_row = len(inner) > max_chars
+    escaped = "&" in inner  # references (&amp;, &#2352;): only then is each text looked at for one
     size = 0  # len(values), kept by hand: this loop runs for every cell of the sheet
     for letters, style, cell_type, text, inline_start, inline in found:
         # findall gives "" for what a cell lacks: an inline string says so by its <is>.
         if inline_start:
             if cell_type != "inlineStr":
                 continue
-            value: object = inline
+            value: object = unescaped(inline) if escaped and "&" in inline else inline
         elif not text:
             continue
+        elif escaped and "&" in text:
+            value = cells.value(cell_type or "n", style or None, unescaped(text))
         elif cell_type == "s":
             value = strings[int(text)]  # measured when the strings were read
         else:
