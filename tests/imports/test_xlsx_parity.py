@@ -46,7 +46,7 @@ def _old_rows(path: Path) -> list:
         workbook.close()
 
 
-def _new_rows(path: Path, *, reader: str) -> list:
+def _new_rows(path: Path, *, reader: str, max_chars: int = 10**5) -> list:
     workbook = WorkbookZip(path, ZipLimits.from_settings())
     try:
         layout = workbook_layout(workbook)
@@ -56,7 +56,7 @@ def _new_rows(path: Path, *, reader: str) -> list:
         if layout.shared_strings:
             fast = fast_string_table(workbook, layout.shared_strings, **limits) if reader == "fast" else None
             strings = fast if fast is not None else shared_strings(workbook, layout.shared_strings, **limits)
-        cells = Cells(strings, date_styles(workbook, layout.styles), layout.date1904, SheetLimits(100, 10**5))
+        cells = Cells(strings, date_styles(workbook, layout.styles), layout.date1904, SheetLimits(100, max_chars))
         common = {"cells": cells, "on_unreadable_row": ValueError, "progress": {}}
         if reader == "fast":
             declarations = fast_declarations(workbook, sheet.part)
@@ -332,3 +332,23 @@ def test_it_remembers_only_so_many_decoded_texts_whatever_the_file() -> None:
 
     assert texts[9999] == "र9999" and long == "&" * 1000
     assert len(unescaped._known) <= 4096 and "&amp;" * 1000 not in unescaped._known
+
+
+def _one_text(text: bytes) -> bytes:
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="' + MAIN + b'"><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>old_account_number</t></is></c></row>'
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>' + text + b"</t></is></c></row></sheetData></worksheet>"
+    )
+
+
+@pytest.mark.parametrize("reader", ["fast", "lxml"])
+def test_it_measures_a_text_by_its_characters_not_by_its_references(tmp_path: Path, reader: str) -> None:
+    (tmp_path / "short").mkdir()
+    short = _handmade(tmp_path / "short", _one_text(b"&amp;" * 999))  # 4,995 characters of XML
+    long = _handmade(tmp_path, _one_text(b"&#2352;" * 1001))
+
+    assert _new_rows(short, reader=reader, max_chars=1000)[1] == (2, ["&" * 999], False)
+    with pytest.raises(FileRefused) as refused:
+        _new_rows(long, reader=reader, max_chars=1000)
+    assert refused.value.details == {"limit": "cell_length", "row": 2, "maximum": 1000}
