@@ -13,8 +13,9 @@ import re
 
 from imports.reader.xlsx_xml import BrokenXml
 
-# Text up to the next tag: characters, and references where a "&" is (unrolled: no backtracking).
-TEXT = r"[^<&\r]*(?:&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);[^<&\r]*)*"
+# Text up to the next tag: characters, and references where a "&" is. Unrolled and possessive (*+):
+# nothing that may follow it can start inside it, so the engine keeps no backtracking state.
+TEXT = r"[^<&\r]*+(?:&(?:amp|lt|gt|quot|apos|#[0-9]++|#x[0-9a-fA-F]++);[^<&\r]*+)*+"
 
 _REFERENCE = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
