@@ -46,8 +46,8 @@ _CELL_LAYOUT = (
 _PLAIN_ROWS = re.compile(r"(?:\s*+<row\b[^<>]*?(?:/>|>(?:" + _CELL_LAYOUT + r")*+</row>))*")
 # Then, in rows so checked, what to read: each row's attributes, and each cell's parts.
 _PLAIN_TOKEN = re.compile(
-    r'<row\b([^<>]*?)/?>|<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="(\w+)")?[^<>]*>'
-    r"(?:<v>([^<]*)|(<is>)<t[^<>]*>([^<]*))?"
+    r'<row\b([^<>]*?)/?>|<c r="([A-Z]{1,3}+)\d++"(?: s="(\d++)")?+(?: t="(\w++)")?+[^<>]*+>'
+    r"(?:<v>([^<]*+)|(<is>)<t[^<>]*+>([^<]*+))?+"
 )
 _ROW_NUMBER = re.compile(r'(?:^|\s)r="([^"]*)"')
 _HIDDEN = re.compile(r'(?:^|\s)hidden="(?:1|true)"')
