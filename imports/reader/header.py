@@ -180,7 +180,11 @@ def find_header(records: Iterator[tuple[int, list[object]]]) -> Header:
 
 
 def is_blank(cells: list[object]) -> bool:
-    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+    # A loop, not all() over a generator: called for every row, and a row's first cell mostly decides.
+    for cell in cells:  # noqa: SIM110
+        if cell is not None and (not isinstance(cell, str) or cell.strip()):
+            return False
+    return True
 
 
 def picker(positions: dict[str, int]) -> Callable[[list[object]], dict[str, object]]:

@@ -99,7 +99,14 @@ def elements(
 
 def parse_row(text: str, declarations: str) -> Element:
     """One ``row`` element parsed on its own, with the namespaces its worksheet declared."""
-    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,  # as element_batches: a comment in a row is no cell
+        remove_pis=True,
+    )
     try:
         return etree.fromstring(f"<wrapper{declarations}>{text}</wrapper>".encode(), parser)[0]
     except (etree.XMLSyntaxError, IndexError) as error:

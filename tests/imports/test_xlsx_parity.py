@@ -15,7 +15,9 @@ import pytest
 
 from bench.xlsx_bombs import SHEET, STRINGS, write_workbook
 from imports.reader import openpyxl_adapter
+from imports.reader.mapping_file import FileRefused
 from imports.reader.xlsx_cells import Cells, SheetLimits
+from imports.reader.xlsx_escapes import Unescaper
 from imports.reader.xlsx_fast import fast_declarations, fast_string_table, sheet_rows_fast
 from imports.reader.xlsx_parts import date_styles, shared_strings, workbook_layout
 from imports.reader.xlsx_sheet import sheet_rows_lxml
@@ -44,7 +46,7 @@ def _old_rows(path: Path) -> list:
         workbook.close()
 
 
-def _new_rows(path: Path, *, reader: str) -> list:
+def _new_rows(path: Path, *, reader: str, max_chars: int = 10**5) -> list:
     workbook = WorkbookZip(path, ZipLimits.from_settings())
     try:
         layout = workbook_layout(workbook)
@@ -54,7 +56,7 @@ def _new_rows(path: Path, *, reader: str) -> list:
         if layout.shared_strings:
             fast = fast_string_table(workbook, layout.shared_strings, **limits) if reader == "fast" else None
             strings = fast if fast is not None else shared_strings(workbook, layout.shared_strings, **limits)
-        cells = Cells(strings, date_styles(workbook, layout.styles), layout.date1904, SheetLimits(100, 10**5))
+        cells = Cells(strings, date_styles(workbook, layout.styles), layout.date1904, SheetLimits(100, max_chars))
         common = {"cells": cells, "on_unreadable_row": ValueError, "progress": {}}
         if reader == "fast":
             declarations = fast_declarations(workbook, sheet.part)
@@ -211,3 +213,142 @@ def test_the_real_bench_workbook_reads_the_same_through_both_new_readers(tmp_pat
     path = _saved(workbook, tmp_path)
 
     assert _new_rows(path, reader="fast") == _new_rows(path, reader="lxml") == _old_rows(path)
+
+
+_ESCAPED_STRINGS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="' + MAIN + b'" count="4" uniqueCount="4">'
+    b"<si><t>old_account_number</t></si><si><t>new_account_number</t></si>"
+    b"<si><t>Smith &amp; Sons &lt;Ltd&gt; &quot;A&quot; &apos;B&apos;</t></si>"
+    b'<si><t xml:space="preserve"> &#2352;&#x93e;&#x92E; &#x1F600;&#9;</t></si>'
+    b"</sst>"
+)
+# Every cell in the plain layout: the fast reader reads these rows without lxml (the test makes sure).
+_ESCAPED_SHEET = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="' + MAIN + b'"><sheetData>'
+    b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+    b'<row r="2"><c r="A2" t="inlineStr"><is><t>00012345</t></is></c><c r="B2" s="0"><v>2640000001</v></c>'
+    b'<c r="C2" t="s"><v>2</v></c><c r="D2" t="s"><v>&#51;</v></c></row>'
+    b'<row r="3"><c r="A3" t="inlineStr"><is><t>&#2352;&#2366;&#2350; &amp; &#x938;&#x940;&#x924;&#x93E;</t></is></c>'
+    b'<c r="B3" t="inlineStr"><is><t xml:space="preserve">  &lt;kept&gt;  </t></is></c>'
+    b'<c r="C3" t="str"><v>A &amp; B</v></c><c r="D3" t="e"><v>#N/A</v></c><c r="E3" t="b"><v>0</v></c>'
+    b'<c r="F3" t="inlineStr"><is><t>a&#13;&#10;b</t></is></c></row>'
+    b'<row r="4"><c r="A4"/><c r="B4" s="0"/><c r="C4" t="inlineStr"></c><c r="D4"></c>'
+    b'<c r="E4" t="n"><v>1.5E3</v></c><c r="H4" t="d"><v>2024-01-31T09:30:00</v></c></row>'
+    b'<row r="6" hidden="1"><c r="B6" t="inlineStr"><is><t></t></is></c><c r="D6"><v></v></c>'
+    b'<c r="E6" t="inlineStr"><is><t>&amp;&amp;</t></is></c></row>'
+    b"</sheetData></worksheet>"
+)
+
+
+def test_it_reads_references_and_empty_cells_in_the_fast_layout_without_lxml_as_openpyxl_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _handmade(tmp_path, _ESCAPED_SHEET, _ESCAPED_STRINGS)
+    old = _old_rows(path)
+
+    def no_lxml(*_args: object) -> None:
+        raise AssertionError("a row in the plain layout was left to lxml")
+
+    monkeypatch.setattr("imports.reader.xlsx_fast.parse_row", no_lxml)
+    workbook = WorkbookZip(path, ZipLimits.from_settings())
+    strings = fast_string_table(workbook, STRINGS, maximum=10, max_chars=100)
+    workbook.close()
+
+    assert strings is not None and strings[2:] == ["Smith & Sons <Ltd> \"A\" 'B'", " राम \U0001f600\t"]
+    assert old[2][1][:2] == ["राम & सीता", "  <kept>  "] and old[2][1][5] == "a\r\nb"
+    assert _new_rows(path, reader="fast") == _new_rows(path, reader="lxml") == old
+
+
+_OTHER_LAYOUTS_SHEET = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="' + MAIN + b'"><sheetData>'
+    b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>'
+    b'<row r="2"><c r="A2" t="inlineStr"><is><r><t>rich </t></r><r><rPr><b/></rPr><t>&amp; bold</t></r></is></c>'
+    b'<c r="B2" t="inlineStr"><is><t>line one\r\nline two\rthree</t></is></c></row>'
+    b'<row r="3"><c r="A3" t="inlineStr"><is><t><![CDATA[a < b & c]]></t></is></c>'
+    b'<c r="B3" t="str"><f>A1&amp;"x"</f><v>x &amp; y</v></c><!-- a comment in a row --><c r="C3"><v/></c></row>'
+    b'<row r="4"><c t="inlineStr" r="A4"><is><t>attributes in another order</t></is></c></row>'
+    b"</sheetData></worksheet>"
+)
+_OTHER_LAYOUTS_STRINGS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="' + MAIN + b'" count="3" uniqueCount="3">'
+    b"<si><t>old_account_number</t></si><si><t>new_account_number</t></si>"
+    b'<si><r><t xml:space="preserve">Ram </t></r><r><rPr><i/></rPr><t>&amp; Sita</t></r></si>'
+    b"</sst>"
+)
+
+
+def test_it_leaves_rich_text_cdata_comments_and_carriage_returns_to_lxml_with_openpyxls_values(
+    tmp_path: Path,
+) -> None:
+    path = _handmade(tmp_path, _OTHER_LAYOUTS_SHEET, _OTHER_LAYOUTS_STRINGS)
+    workbook = WorkbookZip(path, ZipLimits.from_settings())
+    strings = fast_string_table(workbook, STRINGS, maximum=10, max_chars=100)
+    workbook.close()
+
+    old = _old_rows(path)
+
+    assert strings is None  # a rich text: the whole table is read again by lxml
+    assert old[0][1][2] == "Ram & Sita" and old[1][1] == ["rich & bold", "line one\nline two\nthree"]
+    assert _new_rows(path, reader="fast") == _new_rows(path, reader="lxml") == old
+
+
+@pytest.mark.parametrize(
+    "reference", [b"&#0;", b"&#x8;", b"&#X930;", b"&#xD800;", b"&#xFFFE;", b"&#x110000;", b"&nbsp;"]
+)
+@pytest.mark.parametrize("reader", ["fast", "lxml"])
+def test_it_refuses_a_reference_xml_forbids_as_a_damaged_row_in_both_readers(
+    tmp_path: Path, reference: bytes, reader: str
+) -> None:
+    sheet = _ESCAPED_SHEET.replace(b"&#2352;&#2366;", reference)
+    path = _handmade(tmp_path, sheet, _ESCAPED_STRINGS)
+
+    with pytest.raises(ValueError) as refused:
+        _new_rows(path, reader=reader)
+
+    # on_unreadable_row with the first row not handed over; lxml, reading 64 KB at a time, may stop sooner.
+    assert refused.value.args == (3,) or reader == "lxml"
+
+
+@pytest.mark.parametrize("reference", [b"&#0;", b"&#xFFFF;", b"&#99999999999999999999;"])
+def test_it_refuses_a_shared_string_holding_a_reference_xml_forbids_as_lxml_does(
+    tmp_path: Path, reference: bytes
+) -> None:
+    path = _handmade(tmp_path, _ESCAPED_SHEET, _ESCAPED_STRINGS.replace(b"&#9;", reference))
+    workbook = WorkbookZip(path, ZipLimits.from_settings())
+    try:
+        for read in (fast_string_table, shared_strings):
+            with pytest.raises(FileRefused) as refused:
+                read(workbook, STRINGS, maximum=10, max_chars=100)
+            assert refused.value.code == "not_a_workbook"
+    finally:
+        workbook.close()
+
+
+def test_it_remembers_only_so_many_decoded_texts_whatever_the_file() -> None:
+    unescaped = Unescaper()
+
+    texts = [unescaped(f"&#2352;{number}") for number in range(10_000)]
+    long = unescaped("&amp;" * 1000)
+
+    assert texts[9999] == "र9999" and long == "&" * 1000
+    assert len(unescaped._known) <= 4096 and "&amp;" * 1000 not in unescaped._known
+
+
+def _one_text(text: bytes) -> bytes:
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="' + MAIN + b'"><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>old_account_number</t></is></c></row>'
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>' + text + b"</t></is></c></row></sheetData></worksheet>"
+    )
+
+
+@pytest.mark.parametrize("reader", ["fast", "lxml"])
+def test_it_measures_a_text_by_its_characters_not_by_its_references(tmp_path: Path, reader: str) -> None:
+    (tmp_path / "short").mkdir()
+    short = _handmade(tmp_path / "short", _one_text(b"&amp;" * 999))  # 4,995 characters of XML
+    long = _handmade(tmp_path, _one_text(b"&#2352;" * 1001))
+
+    assert _new_rows(short, reader=reader, max_chars=1000)[1] == (2, ["&" * 999], False)
+    with pytest.raises(FileRefused) as refused:
+        _new_rows(long, reader=reader, max_chars=1000)
+    assert refused.value.details == {"limit": "cell_length", "row": 2, "maximum": 1000}
