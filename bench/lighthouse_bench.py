@@ -15,7 +15,6 @@ The answers (lookup, message check, QR check, report) are POSTs, which Lighthous
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.page_weight import serve  # sets up Django, as production serves the pages
+from bench.page_weight import demo_site  # sets up Django, as production serves the pages
 
 HERE = Path(__file__).resolve().parent
 LIGHTHOUSE = HERE / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
@@ -70,21 +69,11 @@ def failing_audits(report: dict) -> tuple[list[str], list[str]]:
 
 
 def main() -> None:
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
     if not LIGHTHOUSE.exists():
         sys.exit("run `make bench-lighthouse` (it installs Lighthouse into bench/lighthouse/node_modules)")
     if not Path(CHROME_PATH).exists():
         sys.exit(f"needs Chromium at {CHROME_PATH} (apt-get install chromium, or set CHROME_PATH)")
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, keepdb=False)
-    try:
-        call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 - closed with the process
-        base, stop = serve()
-        logging.getLogger("django.request").setLevel(logging.ERROR)
+    with demo_site() as base:
         version = subprocess.run([str(LIGHTHOUSE), "--version"], capture_output=True, text=True).stdout.strip()
         print(f"Lighthouse {version}, mobile preset, {CHROME_PATH} headless; scores 0-100")
         header = f"{'page':18s} {'lang':4s} " + " ".join(f"{name:>14s}" for name in CATEGORIES)
@@ -104,10 +93,6 @@ def main() -> None:
                     print(line, flush=True)
                 if unweighted:
                     print(f"    flagged, no weight in the score: {', '.join(unweighted)}", flush=True)
-        stop()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":

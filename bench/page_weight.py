@@ -20,7 +20,8 @@ import sys
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -249,14 +250,14 @@ def load_once(browser, base: str, go: Callable, language: str) -> Load:
         context.close()
 
 
-def main() -> None:
+@contextmanager
+def demo_site() -> Iterator[str]:
+    """The site served as production serves it (serve()) from a test database of its own with the demo
+    data; yields its address, and drops the database at the end."""
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import setup_test_environment, teardown_test_environment
-    from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
-        sys.exit("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, keepdb=False)
@@ -266,6 +267,21 @@ def main() -> None:
         # One line per 404 and per lookup would bury the figures (set here: serving configures logging anew).
         logging.getLogger("django.request").setLevel(logging.ERROR)
         logging.getLogger("accounts").setLevel(logging.WARNING)
+        try:
+            yield base
+        finally:
+            stop()
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        sys.exit("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    with demo_site() as base:
         loads: dict[tuple[str, str], list[Load]] = {}
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -277,11 +293,7 @@ def main() -> None:
                     for name, go in PAGES.items():
                         loads.setdefault((name, language), []).append(load_once(browser, base, go, language))
             browser.close()
-        stop()
-        report(loads)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
+    report(loads)
 
 
 def report(loads: dict[tuple[str, str], list[Load]]) -> None:
