@@ -18,14 +18,22 @@ DATABASE_URL = env_str("DATABASE_URL", required=PRODUCTION)
 _CONN = {"conn_max_age": env_int("DB_CONN_MAX_AGE", 60), "conn_health_checks": True}
 # A database that does not answer fails in seconds (the 503 page, /readyz), not after the OS's minutes.
 _CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 2, minimum=1)
+
+
+def _database(url: str, connect_timeout: int, **options: object) -> dict:
+    database = dj_database_url.parse(url, **_CONN, **options)
+    # libpq's option: SQLite (a sqlite:/// URL, as the benches use) has no server to wait for.
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {}).setdefault("connect_timeout", connect_timeout)
+    return database
+
+
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, **_CONN)}
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", _CONNECT_TIMEOUT)
+    DATABASES = {"default": _database(DATABASE_URL, _CONNECT_TIMEOUT)}
     # The lookup's one read may go to a streaming replica (kesco_lookup/replica.py); everything else
     # stays on the primary. Tests see it as the primary itself (a test mirror).
     if DATABASE_REPLICA_URL := env_str("DATABASE_REPLICA_URL"):
-        DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, **_CONN, test_options={"MIRROR": "default"})
-        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 1)
+        DATABASES["replica"] = _database(DATABASE_REPLICA_URL, 1, test_options={"MIRROR": "default"})
 else:
     DATABASES = {
         "default": {

@@ -164,3 +164,28 @@ def test_it_keeps_the_site_url_without_a_trailing_slash():
         check=False,
     )
     assert result.stdout.strip() == "https://lookup.example", result.stderr
+
+
+def test_it_accepts_a_sqlite_database_url_without_a_connect_timeout(tmp_path):
+    # connect_timeout is libpq's: given to SQLite, every connection failed (bench/bomb_bench.py's default).
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'scratch.sqlite3'}"}
+    code = "from django.db import connection; connection.ensure_connection(); print(connection.vendor)"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "kesco_lookup.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.strip() == "sqlite", result.stderr
+
+
+def test_it_gives_postgresql_a_connect_timeout():
+    result = subprocess.run(
+        [sys.executable, "-c", "from kesco_lookup import settings; print(settings.DATABASES['default']['OPTIONS'])"],
+        env={**os.environ, "DATABASE_URL": "postgres://kesco@db.example:5432/kesco", "DB_CONNECT_TIMEOUT": "3"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "'connect_timeout': 3" in result.stdout, result.stderr
