@@ -23,6 +23,9 @@ from safety.selectors import page_rules_list, verified_helplines_list
 # The rules printed: the first of the active ones, in the order editors gave them. Three fit the page
 # in both languages at a size readable from a queue.
 POSTER_RULES = 3
+# Three rules of this many characters in each language still print on one page (a browser test); a
+# longer one may be cut at the frame's edge, so the preview names it for the editor to shorten.
+POSTER_RULE_CHARACTERS = 160
 
 
 def poster_qr_svg(address: str) -> str:
@@ -39,6 +42,7 @@ def poster(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("safety.view_officialcontact"):
         raise PermissionDenied
     address = settings.SITE_URL
+    rules = page_rules_list()[:POSTER_RULES]
     context = {
         **admin.site.each_context(request),
         "title": _("Poster for offices and cash counters"),
@@ -46,6 +50,10 @@ def poster(request: HttpRequest) -> HttpResponse:
         "address_host": urlsplit(address).netloc,
         "qr_svg": poster_qr_svg(address),
         "helplines": list(verified_helplines_list()),
-        "rules": page_rules_list()[:POSTER_RULES],
+        "rules": rules,
+        "too_long_rules": [
+            rule for rule in rules if max(len(rule.text_hi), len(rule.text_en)) > POSTER_RULE_CHARACTERS
+        ],
+        "rule_characters": POSTER_RULE_CHARACTERS,
     }
     return TemplateResponse(request, "staff/poster.html", context)

@@ -98,6 +98,23 @@ def test_it_prints_the_verified_helpline(client):
     assert 'id="no-verified-helpline"' not in html
 
 
+def test_it_names_a_rule_too_long_for_the_page_for_the_editor_to_shorten(client):
+    load_safety_demo()
+    long_rule = SafetyRule.objects.order_by("display_order", "pk").first()
+    long_rule.text_en = "KESCO never asks you to pay a 'reconnection fee' to an agent " * 3
+    long_rule.save()
+    client.cookies["django_language"] = "en"
+    html = editor(client).get(POSTER).content.decode()
+    assert 'id="rules-too-long"' in html
+    assert "This rule is longer than 160 characters" in html
+    assert "KESCO never asks you to pay a" in html.split('id="rules-too-long"')[1].split("</div>")[0]
+
+
+def test_it_warns_of_no_long_rule_when_the_seeded_ones_fit(client):
+    load_safety_demo()
+    assert 'id="rules-too-long"' not in editor(client).get(POSTER).content.decode()
+
+
 def test_an_administrator_may_open_it_too(admin_client):
     assert admin_client.get(POSTER).status_code == 200
 
