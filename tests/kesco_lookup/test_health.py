@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, connections
 from django.test import Client
 
+from kesco_lookup import health
 from kesco_lookup.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
@@ -64,11 +66,38 @@ def test_it_names_the_database_when_the_database_is_down(no_broker, monkeypatch)
     def refused() -> None:
         raise OperationalError("connection to server at 10.0.0.9 refused; password=secret")
 
-    monkeypatch.setattr(connection, "ensure_connection", refused)
+    # On the class: the probe asks from a thread of its own, with a connection of its own.
+    monkeypatch.setattr(type(connections["default"]), "ensure_connection", refused)
     response = Client().get("/readyz")
     assert response.status_code == 503
     assert response.json() == {"database": "down", "cache": "ok", "broker": "not used"}
     assert b"10.0.0.9" not in response.content and b"secret" not in response.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_names_the_database_in_time_when_it_takes_the_connection_but_never_answers(no_broker) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("a lock that makes PostgreSQL hold a query")
+    import psycopg2
+
+    params = connection.get_connection_params()
+    holder = psycopg2.connect(**{key: value for key, value in params.items() if key != "cursor_factory"})
+    try:
+        with holder.cursor() as cursor:  # psycopg2 opens a transaction: the lock lasts until rollback
+            cursor.execute("LOCK TABLE django_migrations IN ACCESS EXCLUSIVE MODE")
+        started = time.monotonic()
+        first = Client().get("/readyz")
+        assert time.monotonic() - started < 3 * health.CHECK_TIMEOUT_SECONDS
+        assert first.status_code == 503 and first.json()["database"] == "down"
+        # The first question still hangs: the next probe says so at once instead of asking again.
+        started = time.monotonic()
+        assert Client().get("/readyz").json()["database"] == "down"
+        assert time.monotonic() - started < health.CHECK_TIMEOUT_SECONDS
+    finally:
+        holder.rollback()
+        holder.close()
+    health._database_pending.result(timeout=10)  # the hung question ends with the lock
+    assert Client().get("/readyz").status_code == 200
 
 
 def test_it_names_the_cache_when_redis_is_down(no_broker, settings) -> None:
