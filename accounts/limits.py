@@ -54,6 +54,8 @@ class Turn:
     limited: Limited | None = None
     held: bool = False
     counted: bool = False  # the refusal is counted in the usage counts already (accounts/usage.py)
+    # The usage counts live in the limiter's Redis: the count can let go of the turn in its round trip.
+    releasable_by_count: bool = False
 
     @property
     def key(self) -> str:
@@ -80,6 +82,14 @@ class Turn:
         if mine.left != everyone.left:
             return min(mine, everyone, key=lambda standing: standing.left)
         return Standing(left=mine.left, pause_seconds=max(mine.pause_seconds, everyone.pause_seconds))
+
+    def handed_over(self) -> str | None:
+        """The turn's key, for the usage count to let go of in its own round trip (one round trip
+        fewer for a match), or None: then the block's end lets go of it, if held."""
+        if not (self.held and self.releasable_by_count):
+            return None
+        self.held = False
+        return self.key
 
 
 @contextmanager
@@ -114,6 +124,7 @@ def lookup_account_turn(request: HttpRequest, account_number: str) -> Iterator[T
         time.sleep(_TURN_POLL_SECONDS)
         run = limits_run(request, [take, *peeks], refusal_counter=counter)
     turn.limited, turn.held, turn.counted = run.limited, run.limited is None, run.counted
+    turn.releasable_by_count = counter is not None
     try:
         yield turn
     finally:

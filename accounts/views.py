@@ -54,12 +54,17 @@ def _guarded_lookup(request: HttpRequest, form: LookupForm) -> tuple[LookupResul
             account_number=account_number, mobile_last4=form.cleaned_data["mobile_last4"]
         )
         if result.outcome is Outcome.NO_MATCH:
-            standing = turn.failure_record()
-    # One cache write for every answer (a miss also records its number if unknown, in the same round
-    # trip): no database write, and both kinds of miss do the same work (accounts/usage.py).
-    lookup_counted(
-        outcome=_COUNTED[result.outcome], account_number=account_number, address=client_ip(request), unknown=unknown
-    )
+            standing = turn.failure_record()  # lets go of the turn in its own round trip
+        # One cache write for every answer (a miss also records its number if unknown, a match lets go
+        # of the turn, in the same round trip): no database write, and both kinds of miss do the same
+        # work (accounts/usage.py).
+        lookup_counted(
+            outcome=_COUNTED[result.outcome],
+            account_number=account_number,
+            address=client_ip(request),
+            unknown=unknown,
+            release=turn.handed_over(),
+        )
     logger.info("lookup outcome=%s", result.outcome.value)
     return result, standing
 

@@ -390,7 +390,7 @@ def test_a_window_that_ends_during_the_count_is_no_cache_failure(monkeypatch):
 @pytest.mark.redis
 def test_a_lookup_checks_every_limit_in_one_round_trip_to_redis(monkeypatch, settings):
     # The address's count, the number's turn and both failure peeks: one script, not ten commands
-    # (README, 'Speed'). Then the turn is let go, and the answer counted in one pipeline.
+    # (README, 'Speed'). Then the answer is counted, and the turn let go, in one pipeline.
     ramesh()
     client = caches["default"]._cache.get_client(write=True)
     sent = []
@@ -402,8 +402,21 @@ def test_a_lookup_checks_every_limit_in_one_round_trip_to_redis(monkeypatch, set
 
     monkeypatch.setattr(client, "execute_command", counting)
 
+    pipelines = []
+    original_pipeline = client.pipeline
+
+    def recording(*args, **kwargs):
+        pipeline = original_pipeline(*args, **kwargs)
+        pipelines.append(pipeline)
+        return pipeline
+
+    monkeypatch.setattr(client, "pipeline", recording)
+
     assert api(Client(), old="12345678", mobile="4321").status_code == 200
-    assert sent == ["EVALSHA", "DEL"]
+    assert sent == ["EVALSHA"]
+    assert len(pipelines) == 1
+    # The turn is let go: nothing of it is left for the next lookup of the number to wait on.
+    assert not [key for key in client.keys("*") if b"lookup:turn:" in key]
     sent.clear()
     # A miss counts its failure and lets go of the turn in the same script.
     assert api(Client(), old="12345678", mobile="0000").status_code == 404
