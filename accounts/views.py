@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.forms import LookupForm
+from accounts.forms import LookupForm, lookup_numbers_clean
 from accounts.limits import lookup_account_turn
 from accounts.selectors import NO_MATCH, LookupResult, Outcome, mapping_lookup_counted
 from accounts.usage import Counted, lookup_counted
@@ -38,21 +38,19 @@ _COUNTED = {
 }
 
 
-def _guarded_lookup(request: HttpRequest, form: LookupForm) -> tuple[LookupResult, Standing | None] | Limited:
-    """Run a valid form's lookup behind the limits; a miss also says how many tries are left.
+def _guarded_lookup(request: HttpRequest, numbers: dict[str, str]) -> tuple[LookupResult, Standing | None] | Limited:
+    """Run a lookup of valid numbers behind the limits; a miss also says how many tries are left.
 
-    Only here, with a valid form in hand, is anything spent: the address's allowance first, then
+    Only here, with valid numbers in hand, is anything spent: the address's allowance first, then
     the number's on a miss.
     """
-    account_number = form.cleaned_data["old_account_number"]
+    account_number = numbers["old_account_number"]
     standing = None
     with lookup_account_turn(request, account_number) as turn:
         if turn.limited:
             lookup_counted(outcome=Counted.LIMITED, stored=turn.counted)
             return turn.limited
-        result, unknown = mapping_lookup_counted(
-            account_number=account_number, mobile_last4=form.cleaned_data["mobile_last4"]
-        )
+        result, unknown = mapping_lookup_counted(account_number=account_number, mobile_last4=numbers["mobile_last4"])
         if result.outcome is Outcome.NO_MATCH:
             standing = turn.failure_record()  # lets go of the turn in its own round trip
         # One cache write for every answer (a miss also records its number if unknown, a match lets go
@@ -111,12 +109,13 @@ def lookup(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("accounts:home"))
     if switched_on_form(request):
         return _form_shown_again(request)
-    form = LookupForm(request.POST)
-    if not form.is_valid():
+    numbers, errors = lookup_numbers_clean(request.POST)
+    if errors:
         # No lookup, so nothing spent: a mistyped or empty form costs the consumer no try.
+        form = LookupForm(request.POST)  # the same decision, with the messages where the page shows them
         return render(request, "accounts/home.html", {"form": form, "payment_channels": page_payment_channels_list()})
     try:
-        answer = _guarded_lookup(request, form)
+        answer = _guarded_lookup(request, numbers)
     except LimiterUnavailable:
         lookup_outcome_record(outcome="paused")
         return limiter_unavailable(request)
@@ -139,7 +138,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         # For the language switch, which asks the same again (through the same limits; a match is
         # no failure), and shown on the answer as the number it is for. Hidden in the no-store
         # page, never in a URL.
-        context["again"] = form.cleaned_data
+        context["again"] = numbers
         context["answered_on"] = timezone.localdate()
     return render(request, "accounts/result.html", context)
 
@@ -192,12 +191,11 @@ def api_lookup(request: HttpRequest) -> HttpResponse:
         return _json_error(
             "malformed", _("Send both numbers as text in quotes, so that leading zeros are kept."), status=400
         )
-    form = LookupForm({key: value for key, value in fields.items() if value is not None})
-    if not form.is_valid():
-        errors = {field: [str(message) for message in messages] for field, messages in form.errors.items()}
+    numbers, errors = lookup_numbers_clean(fields)
+    if errors:
         return JsonResponse({"error": "invalid", "fields": errors}, status=400)
     try:
-        answer = _guarded_lookup(request, form)
+        answer = _guarded_lookup(request, numbers)
     except LimiterUnavailable:
         lookup_outcome_record(outcome="paused")
         return _json_error("unavailable", _("The lookup is paused for a moment. Please try again later."), status=503)
