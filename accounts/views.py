@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -25,7 +26,7 @@ from kesco_lookup.limits import Limited, LimiterUnavailable, Standing, client_ip
 from kesco_lookup.metrics import lookup_outcome_record
 from kesco_lookup.middleware import declared_length
 from kesco_lookup.pages import page_render_shared
-from kesco_lookup.views import limiter_unavailable, rate_limited, request_too_large
+from kesco_lookup.views import limiter_unavailable, rate_limited, refusal_unlogged, request_too_large
 from safety.selectors import page_division_offices_list, page_payment_channels_list, page_shared_stamp
 from safety.structured_data import official_service_data
 
@@ -151,9 +152,19 @@ def _json_error(code: str, message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": code, "message": message}, status=status)
 
 
-def _json_rate_limited(limited: Limited) -> JsonResponse:
-    response = _json_error("rate_limited", _("Too many attempts. Please try again later."), status=429)
+# A flood of refusals gets the same few bytes: made once per language (README, 'Speed').
+_JSON_RATE_LIMITED: dict[str, bytes] = {}
+
+
+def _json_rate_limited(limited: Limited) -> HttpResponse:
+    language = get_language()
+    body = _JSON_RATE_LIMITED.get(language)
+    if body is None:
+        body = _json_error("rate_limited", _("Too many attempts. Please try again later."), status=429).content
+        _JSON_RATE_LIMITED[language] = body
+    response = HttpResponse(body, content_type="application/json", status=429)
     response["Retry-After"] = str(limited.retry_after_seconds)
+    refusal_unlogged(response)
     return response
 
 
