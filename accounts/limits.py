@@ -18,10 +18,21 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
 
 from accounts.usage import refusals_counter
-from kesco_lookup.limits import COUNT, PEEK, SPEND, Free, Limited, Rules, Standing, Take, address_key, limits_run
+from kesco_lookup.limits import (
+    COUNT,
+    PEEK,
+    SPEND,
+    Free,
+    Limited,
+    Rules,
+    Standing,
+    Take,
+    address_key,
+    keyed_digest,
+    limits_run,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +44,7 @@ _ACCOUNT_RULES = ("lookup_failures_per_account_hour", "lookup_failures_per_accou
 def _account_digest(account_number: str) -> str:
     # Keyed with the secret, not django-ratelimit's plain SHA-256. Why: README, 'Rate limits'.
     # The salt is part of every stored key: renaming it would reset every number's counters.
-    return salted_hmac("accounts.limits.account", account_number, algorithm="sha256").hexdigest()
+    return keyed_digest("accounts.limits.account", account_number)
 
 
 # One lookup of a given number at a time (the "turn"). Why: README, 'Rate limits'.

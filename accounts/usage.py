@@ -22,8 +22,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
+from kesco_lookup.limits import keyed_digest
 from kesco_lookup.metrics import lookup_outcome_record
 
 logger = logging.getLogger(__name__)
@@ -81,11 +81,11 @@ def _today() -> datetime.date:
 def _address_hash(address: str, day: datetime.date) -> str:
     # Keyed with the secret and the day: the same address on two days cannot be linked, and no list
     # of all addresses turns the hashes back into addresses without the secret.
-    return salted_hmac("accounts.usage.address", f"{day.isoformat()}|{address}", algorithm="sha256").hexdigest()[:32]
+    return keyed_digest("accounts.usage.address", f"{day.isoformat()}|{address}")[:32]
 
 
 def _number_digest(number: str) -> str:
-    return salted_hmac("accounts.usage.number", number, algorithm="sha256").hexdigest()[:32]
+    return keyed_digest("accounts.usage.number", number)[:32]
 
 
 class _RedisTally:
