@@ -127,14 +127,14 @@ def lookup(request: HttpRequest) -> HttpResponse:
         "result": result,
         # Counted for every number typed, known or not: the same on every kind of miss.
         "tries": _tries_context(standing),
-        # A fresh, empty form: a miss looks the same whichever way it missed, and nothing
-        # typed is echoed back.
-        "form": LookupForm(),
         "payment_channels": page_payment_channels_list(),
     }
     if result.outcome is Outcome.NO_MATCH:
         # The same list for every miss: where to go next.
         context["division_offices"] = page_division_offices_list()
+        # A fresh, empty form (an answer shows none): a miss looks the same whichever way it
+        # missed, and nothing typed is echoed back.
+        context["form"] = LookupForm()
     else:
         # For the language switch, which asks the same again (through the same limits; a match is
         # no failure), and shown on the answer as the number it is for. Hidden in the no-store
