@@ -98,8 +98,7 @@ def client_ip(request: HttpRequest) -> str:
     REMOTE_ADDR, unless the peer is in TRUSTED_PROXIES: then X-Forwarded-For, read from the right,
     skipping our own proxies. Worked out once a request: a lookup asks for it several times.
     """
-    known = request.__dict__.get("_kesco_client_ip")
-    if known is None:
+    if (known := request.__dict__.get("_kesco_client_ip")) is None:
         known = request.__dict__["_kesco_client_ip"] = _client_ip(request)
     return known
 
