@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.normalise import normalise_mobile_last4, normalise_old_account_number
@@ -43,3 +46,20 @@ class LookupForm(forms.Form):
 
     def clean_mobile_last4(self) -> str:
         return normalise_mobile_last4(self.cleaned_data["mobile_last4"])
+
+
+_NORMALISERS = (("old_account_number", normalise_old_account_number), ("mobile_last4", normalise_mobile_last4))
+
+
+def lookup_numbers_clean(data: Mapping[str, object]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """What LookupForm(data) decides (the cleaned numbers, or each field's messages), without building
+    a form: the same fields' own checks and the same normalisers, minus the copying of every field a
+    form makes, on the path of every lookup. Why: README, 'Speed'."""
+    cleaned: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    for name, normalise in _NORMALISERS:
+        try:
+            cleaned[name] = normalise(LookupForm.base_fields[name].clean(data.get(name)))
+        except ValidationError as error:
+            errors[name] = error.messages
+    return cleaned, errors

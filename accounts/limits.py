@@ -18,10 +18,21 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
 
 from accounts.usage import refusals_counter
-from kesco_lookup.limits import COUNT, PEEK, SPEND, Free, Limited, Rules, Standing, Take, address_key, limits_run
+from kesco_lookup.limits import (
+    COUNT,
+    PEEK,
+    SPEND,
+    Free,
+    Limited,
+    Rules,
+    Standing,
+    Take,
+    address_key,
+    keyed_digest,
+    limits_run,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +44,7 @@ _ACCOUNT_RULES = ("lookup_failures_per_account_hour", "lookup_failures_per_accou
 def _account_digest(account_number: str) -> str:
     # Keyed with the secret, not django-ratelimit's plain SHA-256. Why: README, 'Rate limits'.
     # The salt is part of every stored key: renaming it would reset every number's counters.
-    return salted_hmac("accounts.limits.account", account_number, algorithm="sha256").hexdigest()
+    return keyed_digest("accounts.limits.account", account_number)
 
 
 # One lookup of a given number at a time (the "turn"). Why: README, 'Rate limits'.
@@ -54,6 +65,8 @@ class Turn:
     limited: Limited | None = None
     held: bool = False
     counted: bool = False  # the refusal is counted in the usage counts already (accounts/usage.py)
+    # The usage counts live in the limiter's Redis: the count can let go of the turn in its round trip.
+    releasable_by_count: bool = False
 
     @property
     def key(self) -> str:
@@ -80,6 +93,14 @@ class Turn:
         if mine.left != everyone.left:
             return min(mine, everyone, key=lambda standing: standing.left)
         return Standing(left=mine.left, pause_seconds=max(mine.pause_seconds, everyone.pause_seconds))
+
+    def handed_over(self) -> str | None:
+        """The turn's key, for the usage count to let go of in its own round trip (one round trip
+        fewer for a match), or None: then the block's end lets go of it, if held."""
+        if not (self.held and self.releasable_by_count):
+            return None
+        self.held = False
+        return self.key
 
 
 @contextmanager
@@ -114,6 +135,7 @@ def lookup_account_turn(request: HttpRequest, account_number: str) -> Iterator[T
         time.sleep(_TURN_POLL_SECONDS)
         run = limits_run(request, [take, *peeks], refusal_counter=counter)
     turn.limited, turn.held, turn.counted = run.limited, run.limited is None, run.counted
+    turn.releasable_by_count = counter is not None
     try:
         yield turn
     finally:

@@ -6,7 +6,9 @@ import datetime
 import hmac
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache as memoise
 
+from django.db import connections
 from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -53,19 +55,33 @@ def mapping_lookup(*, account_number: str, mobile_last4: str) -> LookupResult:
     return mapping_lookup_counted(account_number=account_number, mobile_last4=mobile_last4)[0]
 
 
+@memoise
+def _lookup_sql(alias: str) -> str:
+    """The lookup's one query as the ORM writes it for this database, compiled once: only its two
+    values change between lookups."""
+    query = (
+        AccountMapping.objects.using(alias)
+        .filter(Q(old_account_number="") | Q(new_account_number=""))
+        .values_list("old_account_number", "new_account_number", "consumer_name", "division", "mobile_last4")[:2]
+        .query
+    )
+    sql, _params = query.get_compiler(using=alias).as_sql()
+    return sql
+
+
+def _lookup_rows(alias: str, account_number: str) -> list[tuple[str, str, str, str, str]]:
+    # Plain tuples through the ORM's own SQL: the same one query, at a fraction of the ORM's cost.
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_lookup_sql(alias), (account_number, account_number))
+        return cursor.fetchall()
+
+
 def mapping_lookup_counted(*, account_number: str, mobile_last4: str) -> tuple[LookupResult, bool]:
     """mapping_lookup, and whether the number typed is unknown (for the missing-numbers count).
 
     The second value never reaches the consumer: the answer is the very same NO_MATCH either way.
     """
-    # Plain tuples, not model instances: the same one query, at a fraction of the ORM's cost.
-    rows = replica_read(
-        lambda alias: list(
-            AccountMapping.objects.using(alias)
-            .filter(Q(old_account_number=account_number) | Q(new_account_number=account_number))
-            .values_list("old_account_number", "new_account_number", "consumer_name", "division", "mobile_last4")[:2]
-        )
-    )
+    rows = replica_read(lambda alias: _lookup_rows(alias, account_number))
     for old_number, new_number, consumer_name, division, stored_mobile in rows:
         if not _mobile_matches(stored_mobile, mobile_last4):
             continue

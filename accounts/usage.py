@@ -22,8 +22,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
+from kesco_lookup.limits import keyed_digest
 from kesco_lookup.metrics import lookup_outcome_record
 
 logger = logging.getLogger(__name__)
@@ -81,11 +81,11 @@ def _today() -> datetime.date:
 def _address_hash(address: str, day: datetime.date) -> str:
     # Keyed with the secret and the day: the same address on two days cannot be linked, and no list
     # of all addresses turns the hashes back into addresses without the secret.
-    return salted_hmac("accounts.usage.address", f"{day.isoformat()}|{address}", algorithm="sha256").hexdigest()[:32]
+    return keyed_digest("accounts.usage.address", f"{day.isoformat()}|{address}")[:32]
 
 
 def _number_digest(number: str) -> str:
-    return salted_hmac("accounts.usage.number", number, algorithm="sha256").hexdigest()[:32]
+    return keyed_digest("accounts.usage.number", number)[:32]
 
 
 class _RedisTally:
@@ -98,9 +98,11 @@ class _RedisTally:
     def _key(self, name: str) -> str:
         return self.backend.make_key(f"usage:{name}")
 
-    def count(self, outcome: Counted, day: datetime.date, miss: Miss | None) -> None:
+    def count(self, outcome: Counted, day: datetime.date, miss: Miss | None, release: str | None = None) -> None:
         counter = self._key(f"{day.isoformat()}:{outcome.value}")
         pipe = self._client().pipeline(transaction=False)
+        if release is not None:
+            pipe.delete(self.backend.make_key(release))
         pipe.incr(counter)
         pipe.expire(counter, KEEP_SECONDS)
         if miss is not None:
@@ -186,9 +188,12 @@ class _DiskTally:
     """The embedded default: diskcache's own counters and transactions, in a cache of their own."""
 
     def __init__(self, backend) -> None:  # type: ignore[no-untyped-def]
+        self.backend = backend
         self.store = backend.cache("lookup-usage")
 
-    def count(self, outcome: Counted, day: datetime.date, miss: Miss | None) -> None:
+    def count(self, outcome: Counted, day: datetime.date, miss: Miss | None, release: str | None = None) -> None:
+        if release is not None:
+            self.backend.delete(release)
         with self.store.transact():
             self.store.incr(f"{day.isoformat()}:{outcome.value}", 1, default=0)
             if miss is not None:
@@ -277,13 +282,21 @@ def refusals_counter() -> tuple[str, int] | None:
 
 
 def lookup_counted(
-    *, outcome: Counted, account_number: str = "", address: str = "", unknown: bool = False, stored: bool = False
+    *,
+    outcome: Counted,
+    account_number: str = "",
+    address: str = "",
+    unknown: bool = False,
+    stored: bool = False,
+    release: str | None = None,
 ) -> None:
     """Count one lookup's outcome for today, and a miss's number if it is unknown. Never raises.
 
     A cache that fails here only loses a count: the limits, which need the same cache, have already
     decided whether the lookup could run. `stored`: the limiter has counted it in the cache already
-    (refusals_counter), only this process's metrics are left.
+    (refusals_counter), only this process's metrics are left. `release`: a key of the default cache
+    to delete in the same round trip (a lookup's turn, accounts/limits.py); if the count fails, the
+    key expires by itself.
     """
     # In this process's memory (or its own file): the same work for every outcome.
     lookup_outcome_record(outcome=outcome.value)
@@ -291,6 +304,6 @@ def lookup_counted(
         return
     try:
         miss = Miss(account_number, address, unknown) if outcome is Counted.NO_MATCH else None
-        tally().count(outcome, _today(), miss)
+        tally().count(outcome, _today(), miss, release)
     except Exception as error:  # connection refused, timeout, disk error
         logger.warning("lookup not counted: %s", type(error).__name__)

@@ -10,13 +10,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.forms import LookupForm
+from accounts.forms import LookupForm, lookup_numbers_clean
 from accounts.limits import lookup_account_turn
 from accounts.selectors import NO_MATCH, LookupResult, Outcome, mapping_lookup_counted
 from accounts.usage import Counted, lookup_counted
@@ -25,7 +26,7 @@ from kesco_lookup.limits import Limited, LimiterUnavailable, Standing, client_ip
 from kesco_lookup.metrics import lookup_outcome_record
 from kesco_lookup.middleware import declared_length
 from kesco_lookup.pages import page_render_shared
-from kesco_lookup.views import limiter_unavailable, rate_limited, request_too_large
+from kesco_lookup.views import limiter_unavailable, rate_limited, refusal_unlogged, request_too_large
 from safety.selectors import page_division_offices_list, page_payment_channels_list, page_shared_stamp
 from safety.structured_data import official_service_data
 
@@ -38,28 +39,31 @@ _COUNTED = {
 }
 
 
-def _guarded_lookup(request: HttpRequest, form: LookupForm) -> tuple[LookupResult, Standing | None] | Limited:
-    """Run a valid form's lookup behind the limits; a miss also says how many tries are left.
+def _guarded_lookup(request: HttpRequest, numbers: dict[str, str]) -> tuple[LookupResult, Standing | None] | Limited:
+    """Run a lookup of valid numbers behind the limits; a miss also says how many tries are left.
 
-    Only here, with a valid form in hand, is anything spent: the address's allowance first, then
+    Only here, with valid numbers in hand, is anything spent: the address's allowance first, then
     the number's on a miss.
     """
-    account_number = form.cleaned_data["old_account_number"]
+    account_number = numbers["old_account_number"]
     standing = None
     with lookup_account_turn(request, account_number) as turn:
         if turn.limited:
             lookup_counted(outcome=Counted.LIMITED, stored=turn.counted)
             return turn.limited
-        result, unknown = mapping_lookup_counted(
-            account_number=account_number, mobile_last4=form.cleaned_data["mobile_last4"]
-        )
+        result, unknown = mapping_lookup_counted(account_number=account_number, mobile_last4=numbers["mobile_last4"])
         if result.outcome is Outcome.NO_MATCH:
-            standing = turn.failure_record()
-    # One cache write for every answer (a miss also records its number if unknown, in the same round
-    # trip): no database write, and both kinds of miss do the same work (accounts/usage.py).
-    lookup_counted(
-        outcome=_COUNTED[result.outcome], account_number=account_number, address=client_ip(request), unknown=unknown
-    )
+            standing = turn.failure_record()  # lets go of the turn in its own round trip
+        # One cache write for every answer (a miss also records its number if unknown, a match lets go
+        # of the turn, in the same round trip): no database write, and both kinds of miss do the same
+        # work (accounts/usage.py).
+        lookup_counted(
+            outcome=_COUNTED[result.outcome],
+            account_number=account_number,
+            address=client_ip(request),
+            unknown=unknown,
+            release=turn.handed_over(),
+        )
     logger.info("lookup outcome=%s", result.outcome.value)
     return result, standing
 
@@ -106,12 +110,13 @@ def lookup(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("accounts:home"))
     if switched_on_form(request):
         return _form_shown_again(request)
-    form = LookupForm(request.POST)
-    if not form.is_valid():
+    numbers, errors = lookup_numbers_clean(request.POST)
+    if errors:
         # No lookup, so nothing spent: a mistyped or empty form costs the consumer no try.
+        form = LookupForm(request.POST)  # the same decision, with the messages where the page shows them
         return render(request, "accounts/home.html", {"form": form, "payment_channels": page_payment_channels_list()})
     try:
-        answer = _guarded_lookup(request, form)
+        answer = _guarded_lookup(request, numbers)
     except LimiterUnavailable:
         lookup_outcome_record(outcome="paused")
         return limiter_unavailable(request)
@@ -122,19 +127,19 @@ def lookup(request: HttpRequest) -> HttpResponse:
         "result": result,
         # Counted for every number typed, known or not: the same on every kind of miss.
         "tries": _tries_context(standing),
-        # A fresh, empty form: a miss looks the same whichever way it missed, and nothing
-        # typed is echoed back.
-        "form": LookupForm(),
         "payment_channels": page_payment_channels_list(),
     }
     if result.outcome is Outcome.NO_MATCH:
         # The same list for every miss: where to go next.
         context["division_offices"] = page_division_offices_list()
+        # A fresh, empty form (an answer shows none): a miss looks the same whichever way it
+        # missed, and nothing typed is echoed back.
+        context["form"] = LookupForm()
     else:
         # For the language switch, which asks the same again (through the same limits; a match is
         # no failure), and shown on the answer as the number it is for. Hidden in the no-store
         # page, never in a URL.
-        context["again"] = form.cleaned_data
+        context["again"] = numbers
         context["answered_on"] = timezone.localdate()
     return render(request, "accounts/result.html", context)
 
@@ -147,9 +152,19 @@ def _json_error(code: str, message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": code, "message": message}, status=status)
 
 
-def _json_rate_limited(limited: Limited) -> JsonResponse:
-    response = _json_error("rate_limited", _("Too many attempts. Please try again later."), status=429)
+# A flood of refusals gets the same few bytes: made once per language (README, 'Speed').
+_JSON_RATE_LIMITED: dict[str, bytes] = {}
+
+
+def _json_rate_limited(limited: Limited) -> HttpResponse:
+    language = get_language()
+    body = _JSON_RATE_LIMITED.get(language)
+    if body is None:
+        body = _json_error("rate_limited", _("Too many attempts. Please try again later."), status=429).content
+        _JSON_RATE_LIMITED[language] = body
+    response = HttpResponse(body, content_type="application/json", status=429)
     response["Retry-After"] = str(limited.retry_after_seconds)
+    refusal_unlogged(response)
     return response
 
 
@@ -187,12 +202,11 @@ def api_lookup(request: HttpRequest) -> HttpResponse:
         return _json_error(
             "malformed", _("Send both numbers as text in quotes, so that leading zeros are kept."), status=400
         )
-    form = LookupForm({key: value for key, value in fields.items() if value is not None})
-    if not form.is_valid():
-        errors = {field: [str(message) for message in messages] for field, messages in form.errors.items()}
+    numbers, errors = lookup_numbers_clean(fields)
+    if errors:
         return JsonResponse({"error": "invalid", "fields": errors}, status=400)
     try:
-        answer = _guarded_lookup(request, form)
+        answer = _guarded_lookup(request, numbers)
     except LimiterUnavailable:
         lookup_outcome_record(outcome="paused")
         return _json_error("unavailable", _("The lookup is paused for a moment. Please try again later."), status=503)

@@ -32,7 +32,14 @@ def rate_limited(request: HttpRequest, limited: Limited) -> HttpResponse:
     """The 429 page: in the consumer's language, saying when to try again (minutes, or hours from 60)."""
     response = render(request, "429.html", _limited_context(limited.retry_after_minutes), status=429)
     response["Retry-After"] = str(limited.retry_after_seconds)
+    refusal_unlogged(response)
     return response
+
+
+def refusal_unlogged(response: HttpResponse) -> None:
+    """No 'Too Many Requests' warning line for a refusal: the metrics count it by rule
+    (limiter_refusals_total) and a flood would write a line for each. Why: README, 'Speed'."""
+    response._has_been_logged = True  # type: ignore[attr-defined]  # what django.utils.log reads
 
 
 @require_safe

@@ -390,7 +390,7 @@ def test_a_window_that_ends_during_the_count_is_no_cache_failure(monkeypatch):
 @pytest.mark.redis
 def test_a_lookup_checks_every_limit_in_one_round_trip_to_redis(monkeypatch, settings):
     # The address's count, the number's turn and both failure peeks: one script, not ten commands
-    # (README, 'Speed'). Then the turn is let go, and the answer counted in one pipeline.
+    # (README, 'Speed'). Then the answer is counted, and the turn let go, in one pipeline.
     ramesh()
     client = caches["default"]._cache.get_client(write=True)
     sent = []
@@ -402,8 +402,21 @@ def test_a_lookup_checks_every_limit_in_one_round_trip_to_redis(monkeypatch, set
 
     monkeypatch.setattr(client, "execute_command", counting)
 
+    pipelines = []
+    original_pipeline = client.pipeline
+
+    def recording(*args, **kwargs):
+        pipeline = original_pipeline(*args, **kwargs)
+        pipelines.append(pipeline)
+        return pipeline
+
+    monkeypatch.setattr(client, "pipeline", recording)
+
     assert api(Client(), old="12345678", mobile="4321").status_code == 200
-    assert sent == ["EVALSHA", "DEL"]
+    assert sent == ["EVALSHA"]
+    assert len(pipelines) == 1
+    # The turn is let go: nothing of it is left for the next lookup of the number to wait on.
+    assert not [key for key in client.keys("*") if b"lookup:turn:" in key]
     sent.clear()
     # A miss counts its failure and lets go of the turn in the same script.
     assert api(Client(), old="12345678", mobile="0000").status_code == 404
@@ -422,3 +435,21 @@ def test_a_lookup_checks_every_limit_in_one_round_trip_to_redis(monkeypatch, set
 def test_the_limiter_sends_its_script_again_to_a_redis_that_forgot_it():
     caches["default"]._cache.get_client(write=True).script_flush()
     assert api(Client(), old="12345678", mobile="4321").status_code == 404
+
+
+def test_a_refusal_writes_no_warning_line_but_is_counted_by_its_rule(caplog):
+    # A flood of refusals would write a line each (README, 'Speed'): the metrics count them instead.
+    from kesco_lookup.metrics import LIMITER_REFUSALS
+
+    before = LIMITER_REFUSALS.labels(rule="lookup_per_ip_minute")._value.get()
+    client = Client()
+    for _ in range(10):
+        api(client)
+    caplog.clear()
+    with caplog.at_level("INFO"):
+        page_answer, api_answer = page(client), api(client)
+    assert (page_answer.status_code, api_answer.status_code) == (429, 429)
+    assert api_answer["Retry-After"] and page_answer["Retry-After"]
+    assert json.loads(api_answer.content)["error"] == "rate_limited"
+    assert not [record for record in caplog.records if record.levelname == "WARNING"]
+    assert LIMITER_REFUSALS.labels(rule="lookup_per_ip_minute")._value.get() == before + 2
