@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+from collections.abc import Mapping
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -20,12 +21,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.forms import LookupForm, lookup_numbers_clean
 from accounts.limits import lookup_account_turn
 from accounts.selectors import NO_MATCH, LookupResult, Outcome, mapping_lookup_counted
+from accounts.templatetags.account_numbers import digit_groups
 from accounts.usage import Counted, lookup_counted
 from kesco_lookup.language import language_switch, switched_on_form, typed_initial
 from kesco_lookup.limits import Limited, LimiterUnavailable, Standing, client_ip
 from kesco_lookup.metrics import lookup_outcome_record
 from kesco_lookup.middleware import declared_length
-from kesco_lookup.pages import page_render_shared
+from kesco_lookup.pages import page_render_filled, page_render_shared
 from kesco_lookup.views import limiter_unavailable, rate_limited, refusal_unlogged, request_too_large
 from safety.selectors import page_division_offices_list, page_payment_channels_list, page_shared_stamp
 from safety.structured_data import official_service_data
@@ -123,25 +125,56 @@ def lookup(request: HttpRequest) -> HttpResponse:
     if isinstance(answer, Limited):
         return rate_limited(request, answer)
     result, standing = answer
+    if result.outcome is not Outcome.NO_MATCH:
+        return _answer_page(request, result, numbers)
     context = {
         "result": result,
         # Counted for every number typed, known or not: the same on every kind of miss.
         "tries": _tries_context(standing),
         "payment_channels": page_payment_channels_list(),
-    }
-    if result.outcome is Outcome.NO_MATCH:
         # The same list for every miss: where to go next.
-        context["division_offices"] = page_division_offices_list()
+        "division_offices": page_division_offices_list(),
         # A fresh, empty form (an answer shows none): a miss looks the same whichever way it
         # missed, and nothing typed is echoed back.
-        context["form"] = LookupForm()
-    else:
-        # For the language switch, which asks the same again (through the same limits; a match is
-        # no failure), and shown on the answer as the number it is for. Hidden in the no-store
-        # page, never in a URL.
-        context["again"] = numbers
-        context["answered_on"] = timezone.localdate()
+        "form": LookupForm(),
+    }
     return render(request, "accounts/result.html", context)
+
+
+def _answer_page(request: HttpRequest, result: LookupResult, numbers: dict[str, str]) -> HttpResponse:
+    """A match's page: rendered once per outcome and day with a slot for each personal part, which
+    is filled in escaped (kesco_lookup/pages.py; README, 'Speed')."""
+    answered_on = timezone.localdate()
+
+    def context(parts: Mapping[str, str]) -> dict:
+        return {
+            # Only what the slots hold: nothing of this visitor's can stay in the kept page.
+            "result": LookupResult(
+                outcome=result.outcome, masked_name=parts["masked_name"], division=parts["division"]
+            ),
+            "new_number": parts["new_number"],
+            # For the language switch, which asks the same again (through the same limits; a match
+            # is no failure), and shown on the answer as the number it is for. Hidden in the
+            # no-store page, never in a URL.
+            "again": {name: parts[name] for name in ("old_account_number", "mobile_last4")},
+            "answered_on": answered_on,
+            "payment_channels": page_payment_channels_list(),
+        }
+
+    return page_render_filled(
+        request,
+        "accounts/result.html",
+        context,
+        stamp=page_shared_stamp(),
+        variant=(result.outcome, answered_on),
+        filled={
+            "new_number": digit_groups(result.new_account_number),
+            "masked_name": result.masked_name,
+            "division": result.division,
+            "old_account_number": numbers["old_account_number"],
+            "mobile_last4": numbers["mobile_last4"],
+        },
+    )
 
 
 # Two short numbers fit in well under 1 KB, whatever the spacing.

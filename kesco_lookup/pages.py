@@ -4,18 +4,22 @@ The form pages (GET /, GET /check/) differ between visitors only by the CSRF tok
 comes from the registry, which staff change a few times a year. The page is rendered with a
 placeholder for the token, kept, and served again with each visitor's own token put in. The stamp
 says what the page was rendered from (safety.selectors.page_shared_stamp): a staff change writes a
-new one, so the next page load renders afresh. Why: README, 'Speed'.
+new one, so the next page load renders afresh. The lookup's answer page is kept the same way, with
+a placeholder for each of its personal parts, each filled in escaped (page_render_filled). Why:
+README, 'Speed'.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 
 # Different in every process and never sent: no text a page shows can hold it by chance.
@@ -46,3 +50,44 @@ def page_render_shared(
         # get_token also has the CSRF middleware set the cookie, exactly as {% csrf_token %} would.
         html = html.replace(_TOKEN_PLACEHOLDER, get_token(request))
     return HttpResponse(html)
+
+
+# A slot's name between a prefix that is different in every process and never sent, and a dash.
+_SLOT_PREFIX = f"slot-{secrets.token_hex(16)}-"
+_SLOT = re.compile(re.escape(_SLOT_PREFIX) + r"(\w+?)-")
+_kept_split: dict[tuple[Hashable, ...], list[str]] = {}
+
+
+def page_render_filled(
+    request: HttpRequest,
+    template_name: str,
+    context: Callable[[Mapping[str, str]], dict],
+    *,
+    stamp: Hashable | None,
+    variant: Hashable,
+    filled: Mapping[str, str],
+) -> HttpResponse:
+    """The page as `render` would give it with `filled`'s values in their places, rendered once for
+    `stamp` and `variant` (what else the page shows differently) with a slot in each place.
+
+    `context` is given a slot for each name of `filled` (or, with no stamp, the values themselves: the
+    cache is down, render every time); the template must put each in as it is, no filter. Each value is
+    put in escaped, as the template would (a SafeString as it is); the CSRF token has a slot too."""
+    if stamp is None:
+        return render(request, template_name, context(filled))
+    key = (template_name, request.path, get_language(), stamp, variant)
+    parts = _kept_split.get(key)
+    if parts is None:
+        slots = {name: f"{_SLOT_PREFIX}{name}-" for name in filled}
+        html = render_to_string(template_name, {**context(slots), "csrf_token": f"{_SLOT_PREFIX}csrf_token-"}, request)
+        # Text, a slot's name, text, …, text: filled in one pass, so no value is ever read as a slot.
+        parts = _SLOT.split(html)
+        if len(_kept_split) >= _KEPT_MAX:
+            _kept_split.clear()
+        _kept_split[key] = parts
+    values = {name: conditional_escape(value) for name, value in filled.items()}
+    if len(parts) > 1 and "csrf_token" in parts[1::2]:
+        values["csrf_token"] = get_token(request)
+    pieces = parts.copy()
+    pieces[1::2] = [values[name] for name in parts[1::2]]
+    return HttpResponse("".join(pieces))
