@@ -28,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 LIGHTHOUSE = HERE / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 CHROME_PATH = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 PAGES = {"home": "/", "check a message": "/check/", "check a QR code": "/check/qr/", "report a scam": "/report/"}
+ATTEMPTS = 3
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 # Audits that say nothing is wrong whatever their score: informational, not applicable, checked by hand.
 NOT_SCORED = {"informative", "notApplicable", "manual"}
@@ -43,12 +44,14 @@ def lighthouse(url: str) -> dict:
         f"--only-categories={','.join(CATEGORIES)}",
         "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
     ]
-    result = subprocess.run(
-        command, env={**os.environ, "CHROME_PATH": CHROME_PATH}, capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        sys.exit(f"lighthouse failed on {url}: {result.stderr.strip()[-2000:]}")
-    return json.loads(result.stdout)
+    # Lighthouse sometimes loses the trace of a load ("NO_NAVSTART") on a busy machine: try again.
+    for _attempt in range(ATTEMPTS):
+        result = subprocess.run(
+            command, env={**os.environ, "CHROME_PATH": CHROME_PATH}, capture_output=True, text=True, check=False
+        )
+        if result.returncode == 0:
+            return json.loads(result.stdout)
+    sys.exit(f"lighthouse failed {ATTEMPTS} times on {url}: {result.stderr.strip()[-2000:]}")
 
 
 def failing_audits(report: dict) -> tuple[list[str], list[str]]:
