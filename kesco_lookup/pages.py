@@ -5,8 +5,8 @@ comes from the registry, which staff change a few times a year. The page is rend
 placeholder for the token, kept, and served again with each visitor's own token put in. The stamp
 says what the page was rendered from (safety.selectors.page_shared_stamp): a staff change writes a
 new one, so the next page load renders afresh. The lookup's answer page is kept the same way, with
-a placeholder for each of its personal parts, each filled in escaped (page_render_filled). Why:
-README, 'Speed'.
+a placeholder for each of its personal parts too, each filled in escaped (page_render_filled), the
+one mechanism both use. Why: README, 'Speed'.
 """
 
 from __future__ import annotations
@@ -22,11 +22,13 @@ from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 
-# Different in every process and never sent: no text a page shows can hold it by chance.
-_TOKEN_PLACEHOLDER = f"csrf-placeholder-{secrets.token_hex(16)}"
-# Pages x languages x the alerts showing: a handful. Cleared whole if ever this many (a new stamp).
+# A slot's name between a prefix that is different in every process and never sent, and a dash.
+_SLOT_PREFIX = f"slot-{secrets.token_hex(16)}-"
+_SLOT = re.compile(re.escape(_SLOT_PREFIX) + r"(\w+?)-")
+# Pages x languages x the alerts showing x answers' kinds and days: a handful. Cleared whole if ever
+# this many (a new stamp).
 _KEPT_MAX = 64
-_kept: dict[tuple[Hashable, ...], str] = {}
+_kept: dict[tuple[Hashable, ...], list[str]] = {}
 
 
 def page_render_shared(
@@ -34,28 +36,12 @@ def page_render_shared(
 ) -> HttpResponse:
     """The page as `render` would give it, rendered once for `stamp` (None: the cache is down, render
     every time). `context` must hold nothing of the visitor's; it is called only to render."""
-    if stamp is None or request.method != "GET" or request.META.get("QUERY_STRING"):
+    if request.method != "GET" or request.META.get("QUERY_STRING"):
         # A query string can reach the page (the language switch's return address), and a HEAD's page
         # differs (templates/_search_meta.html reads the method): neither is shared.
         return render(request, template_name, context())
-    # The path too: a page's canonical and alternate addresses name it (/ and /en/).
-    key = (template_name, request.path, get_language(), stamp)
-    html = _kept.get(key)
-    if html is None:
-        html = render_to_string(template_name, {**context(), "csrf_token": _TOKEN_PLACEHOLDER}, request)
-        if len(_kept) >= _KEPT_MAX:
-            _kept.clear()
-        _kept[key] = html
-    if _TOKEN_PLACEHOLDER in html:
-        # get_token also has the CSRF middleware set the cookie, exactly as {% csrf_token %} would.
-        html = html.replace(_TOKEN_PLACEHOLDER, get_token(request))
-    return HttpResponse(html)
-
-
-# A slot's name between a prefix that is different in every process and never sent, and a dash.
-_SLOT_PREFIX = f"slot-{secrets.token_hex(16)}-"
-_SLOT = re.compile(re.escape(_SLOT_PREFIX) + r"(\w+?)-")
-_kept_split: dict[tuple[Hashable, ...], list[str]] = {}
+    # Only the CSRF token differs between visitors: a page with no slot but the token's.
+    return page_render_filled(request, template_name, lambda _slots: context(), stamp=stamp, variant=(), filled={})
 
 
 def page_render_filled(
@@ -75,16 +61,17 @@ def page_render_filled(
     put in escaped, as the template would (a SafeString as it is); the CSRF token has a slot too."""
     if stamp is None:
         return render(request, template_name, context(filled))
+    # The path too: a page's canonical and alternate addresses name it (/ and /en/).
     key = (template_name, request.path, get_language(), stamp, variant)
-    parts = _kept_split.get(key)
+    parts = _kept.get(key)
     if parts is None:
         slots = {name: f"{_SLOT_PREFIX}{name}-" for name in filled}
         html = render_to_string(template_name, {**context(slots), "csrf_token": f"{_SLOT_PREFIX}csrf_token-"}, request)
         # Text, a slot's name, text, …, text: filled in one pass, so no value is ever read as a slot.
         parts = _SLOT.split(html)
-        if len(_kept_split) >= _KEPT_MAX:
-            _kept_split.clear()
-        _kept_split[key] = parts
+        if len(_kept) >= _KEPT_MAX:
+            _kept.clear()
+        _kept[key] = parts
     values = {name: conditional_escape(value) for name, value in filled.items()}
     if len(parts) > 1 and "csrf_token" in parts[1::2]:
         values["csrf_token"] = get_token(request)

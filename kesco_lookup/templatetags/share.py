@@ -9,18 +9,19 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django import template
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from kesco_lookup.addresses import absolute
 
 register = template.Library()
 
 
 def share_message() -> str:
     """The prewritten message, in the active language: the official address and where to check a message."""
-    # Always the configured address, never the request's host (which a proxy or a copy of the site sets).
-    address = settings.SITE_URL + reverse("accounts:home")
-    check_address = settings.SITE_URL + reverse("safety:check")
+    # Always the configured address (absolute), never the request's host, which a proxy or a copy sets.
+    address = absolute(reverse("accounts:home"))
+    check_address = absolute(reverse("safety:check"))
     return "\n".join(
         (
             _("Find your new KESCO account number on the official site: %(address)s") % {"address": address},
@@ -34,7 +35,7 @@ def share_message() -> str:
 def share_official_link() -> dict[str, str]:
     message = share_message()
     return {
-        "address": settings.SITE_URL + reverse("accounts:home"),
+        "address": absolute(reverse("accounts:home")),
         "whatsapp_url": "https://wa.me/?text=" + quote(message, safe=""),
         # "?&body=" is read by Android's and iOS's messaging apps alike.
         "sms_url": "sms:?&body=" + quote(message, safe=""),
