@@ -29,7 +29,7 @@ worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("WEB_TIMEOUT", 60))
 graceful_timeout = 20
 # Recycled now and then, so slow growth of a process's memory never becomes an outage.
-max_requests = 5000
+max_requests = int(os.environ.get("WEB_MAX_REQUESTS", 5000))
 max_requests_jitter = 500
 # The application is loaded once in the master and forked: less memory, faster starts.
 preload_app = True

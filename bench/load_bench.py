@@ -3,10 +3,11 @@
 Not a test (machines are noisy). It creates and fills a scratch PostgreSQL database (750,000
 mappings by COPY), starts gunicorn with the repository's gunicorn.conf.py and production settings
 plus the bench's two ceiling views (bench/settings.py, bench/urls.py), drives each request with
-Debian's wrk on loopback (2 threads, 32 connections, 2 s untimed, then BENCH_SECONDS timed) and prints req/s, p99,
-errors and the share of the bare view's throughput. Rate limits stay on, raised so they count but
-do not refuse; the refused-lookup flood runs on a second server start with the per-number limits
-at their defaults, so every answer after the first few is a 429.
+Debian's wrk on loopback (2 threads, 32 connections, 2 s untimed, then BENCH_SECONDS timed, 5 by
+default), each right after the bare view, in BENCH_ROUNDS rounds (3), and prints the medians of
+req/s, p99 and the share of the bare view's throughput, and the errors. Rate limits stay on, raised
+so they count but do not refuse; the refused-lookup flood runs on a second server start with the
+per-number limits at their defaults, so every answer after the first few is a 429.
 
 BENCH_DATABASE_URL names the scratch database (created if missing, its mappings replaced);
 BENCH_REDIS_URL the Redis database (keys get a per-run prefix; nothing is flushed).
@@ -34,7 +35,8 @@ from import_bench import _new, _old
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 ROWS = int(os.environ.get("BENCH_ROWS", 750_000))
-SECONDS = int(os.environ.get("BENCH_SECONDS", 10))
+SECONDS = int(os.environ.get("BENCH_SECONDS", 5))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
 WARM_SECONDS = 2
 PORT = int(os.environ.get("BENCH_PORT", 8391))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://root@127.0.0.1:5432/kesco_bench_load")
@@ -238,6 +240,22 @@ def _measured(server: Server, path: str, script: str) -> dict[str, float]:
     return result
 
 
+def _paired(server: Server, bare: tuple[str, str], step: tuple[str, str]) -> dict[str, float]:
+    """A step measured right after the bare view, and its shares of it: the machine's speed drifts
+    by half within a minute (other tenants), so a share is only fair between neighbours."""
+    baseline, result = _measured(server, *bare), _measured(server, *step)
+    result["share"] = result["rps"] / baseline["rps"]
+    result["cpu_share"] = baseline["cpu_ms"] / result["cpu_ms"] if result["cpu_ms"] else 0.0
+    result["bare"] = baseline
+    return result
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def _csrf() -> tuple[str, str]:
     with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/", timeout=5) as answer:
         cookies = [value.split(";", 1)[0] for key, value in answer.headers.items() if key.lower() == "set-cookie"]
@@ -265,7 +283,8 @@ def main() -> None:
     matches = [(_old(i), _mobile4(i)) for i in range(0, ROWS, step)][:ROTATED]
     json_bodies = [json.dumps({"old_account_number": old, "mobile_last4": m4}) for old, m4 in matches]
     json_headers = {"Content-Type": "application/json"}
-    results: list[tuple[str, dict[str, float]]] = []
+    bare = ("/bench/bare", _lua("POST", 200, json_bodies, json_headers))
+    results: dict[str, list[dict[str, float]]] = {}
     load_before = os.getloadavg()
 
     server = Server()
@@ -275,16 +294,19 @@ def main() -> None:
         form_bodies = [f"csrfmiddlewaretoken={token}&old_account_number={old}&mobile_last4={m4}" for old, m4 in matches]
         form_headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
         plan = [
-            ("trivial view through the middleware", "/bench/trivial", _lua("GET", 200, [""], {})),
-            ("bare view: one indexed query, JSON", "/bench/bare", _lua("POST", 200, json_bodies, json_headers)),
-            ("`POST /api/v1/lookup`, a match", "/api/v1/lookup", _lua("POST", 200, json_bodies, json_headers)),
-            ("`POST /lookup/`, a match (page)", "/lookup/", _lua("POST", 200, form_bodies, form_headers)),
-            ("`GET /`", "/", _lua("GET", 200, [""], {})),
-            ("`GET /check/`", "/check/", _lua("GET", 200, [""], {})),
+            (API, ("/api/v1/lookup", _lua("POST", 200, json_bodies, json_headers))),
+            (PAGE, ("/lookup/", _lua("POST", 200, form_bodies, form_headers))),
+            ("`GET /`", ("/", _lua("GET", 200, [""], {}))),
+            ("`GET /check/`", ("/check/", _lua("GET", 200, [""], {}))),
         ]
-        for label, path, script in plan:
-            print(f"running: {label}", flush=True)
-            results.append((label, _measured(server, path, script)))
+        for round_number in range(1, ROUNDS + 1):
+            print(f"round {round_number} of {ROUNDS}: {TRIVIAL}", flush=True)
+            results.setdefault(TRIVIAL, []).append(_measured(server, "/bench/trivial", _lua("GET", 200, [""], {})))
+            for label, target in plan:
+                print(f"round {round_number} of {ROUNDS}: {label}, after the bare view", flush=True)
+                paired = _paired(server, bare, target)
+                results.setdefault(BARE, []).append(paired["bare"])
+                results.setdefault(label, []).append(paired)
     finally:
         server.stop()
 
@@ -304,34 +326,44 @@ def main() -> None:
             )
             with contextlib.suppress(urllib.error.HTTPError):
                 urllib.request.urlopen(request, timeout=5).close()  # noqa: S310 (loopback http)
-        print("running: flood of refused lookups", flush=True)
-        results.append(
-            (
-                "refused lookups (one number, wrong mobile: 429)",
-                _measured(server, "/api/v1/lookup", _lua("POST", 429, flood, json_headers)),
-            )
-        )
+        for round_number in range(1, ROUNDS + 1):
+            print(f"round {round_number} of {ROUNDS}: {REFUSED}, after the bare view", flush=True)
+            paired = _paired(server, bare, ("/api/v1/lookup", _lua("POST", 429, flood, json_headers)))
+            results.setdefault(BARE, []).append(paired["bare"])
+            results.setdefault(REFUSED, []).append(paired)
     finally:
         server.stop()
+    _report(results, load_before)
 
+
+API, PAGE = "`POST /api/v1/lookup`, a match", "`POST /lookup/`, a match (page)"
+TRIVIAL, BARE = "trivial view through the middleware", "bare view: one indexed query, JSON"
+REFUSED = "refused lookups (one number, wrong mobile: 429)"
+
+
+def _report(results: dict[str, list[dict[str, float]]], load_before: tuple[float, float, float]) -> None:
     load_after = os.getloadavg()
-    bare = results[1][1]["rps"]
     print()
     loads = f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}"
-    print(f"{os.cpu_count()} CPUs; {loads}; wrk -t2 -c32 -d{SECONDS}s")
-    # The server's CPU a request, and the bare view's as a share of it: what the share of throughput
-    # would be if gunicorn alone used the cores, whatever else the machine is running meanwhile.
-    bare_cpu = results[1][1]["cpu_ms"]
-    print("| request | req/s | p99 | errors | share of the bare view | server CPU a request | share by CPU |")
+    rounds = f"{ROUNDS} rounds, each step right after the bare view"
+    print(f"{os.cpu_count()} CPUs; {loads}; wrk -t2 -c32 -d{SECONDS}s; {rounds}")
+    # Medians over the rounds; a share is the step's throughput over the bare view's just before it,
+    # and by CPU the bare view's gunicorn CPU a request over the step's (what the share would be if
+    # gunicorn alone used the cores). The range is the rounds' lowest and highest share.
+    print("| request | req/s | p99 | errors | share of the bare view (range) | share by CPU | server CPU a request |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for label, result in results:
-        compared = label.startswith(("`", "refused")) or "bare" in label
-        share = f"{100 * result['rps'] / bare:.0f}%" if compared else ""
-        by_cpu = f"{100 * bare_cpu / result['cpu_ms']:.0f}%" if compared and result["cpu_ms"] else ""
-        print(
-            f"| {label} | {result['rps']:,.0f} | {result['p99_ms']:.0f} ms | {result['errors']} | {share} |"
-            f" {result['cpu_ms']:.2f} ms | {by_cpu} |"
-        )
+    for label, runs in results.items():
+        rps = _median([run["rps"] for run in runs])
+        p99 = _median([run["p99_ms"] for run in runs])
+        errors = sum(int(run["errors"]) for run in runs)
+        cpu = _median([run["cpu_ms"] for run in runs])
+        share = by_cpu = "100%" if label == BARE else ""
+        if "share" in runs[0]:
+            shares = [100 * run["share"] for run in runs]
+            share = f"{_median(shares):.0f}% ({min(shares):.0f}-{max(shares):.0f}%)"
+            by_cpu = f"{_median([100 * run['cpu_share'] for run in runs]):.0f}%"
+        name = f"{label} (before each step)" if label == BARE else label
+        print(f"| {name} | {rps:,.0f} | {p99:.0f} ms | {errors} | {share} | {by_cpu} | {cpu:.2f} ms |")
 
 
 if __name__ == "__main__":

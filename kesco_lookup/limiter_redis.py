@@ -15,14 +15,37 @@ from redis.exceptions import NoScriptError
 # KEYS: the keys of the "take" and "free" steps, in order. ARGV: for each step its kind, then for
 # "take" its seconds; for "count", "spend" and "peek" the number of windows, then for each window the
 # stem of its buckets' keys, its first and current bucket (the keys are the stem and the bucket's
-# number: sending the 61 keys of each of six windows would cost more than the script), its limit and
-# its buckets' lifetime. The bucket keys are not declared in KEYS: fine on one server, not on a cluster.
+# number), its limit, its running total's lifetime and its buckets'. The bucket keys are not declared
+# in KEYS: fine on one server, not on a cluster.
 # Before the steps, ARGV[1] and ARGV[2]: a counter to add one to (and its lifetime) if the run refuses,
 # or "" (the lookup's count of refusals: a refusal then takes this one round trip, nothing more).
 # Returns the number of steps done, the refused steps ("1,3"), 1 if the counter was counted, then per
-# step its windows' bucket counts ("0,2,1;0,0"; only for the steps that refused and the spends, whose
-# counts the caller reads): strings, which cost a client far less to read than hundreds of integers.
+# step its windows' counts ("0,2,1;=3"): a window at or over its limit, and every window of a spend,
+# gives its buckets (the caller works out a wait from them), any other just "=" and its total.
+#
+# Each window keeps a running total beside its buckets (the stem and "s": "lo,total,born"): the sum
+# of the buckets from lo on. A check adds to it and takes off the buckets that left the window, so
+# it reads a key or two instead of summing 61 (README, 'Speed'). It is summed afresh when the clock
+# went back or far ahead, and a window's length after it was last summed (`born`), so a bucket lost
+# from Redis cannot skew it for longer than that. Buckets live twice as long as the total, so every
+# bucket a total holds is still there to be taken off.
+# Web nodes' clocks may be this many buckets apart (2 s for a per-minute rule; NTP keeps them within
+# milliseconds): a total summed afresh includes what a node ahead has counted already.
+AHEAD_BUCKETS = 2
 SCRIPT = """
+local AHEAD = {AHEAD}
+local function sum(stem, from, to)
+  if to < from then return 0, {} end
+  local names = {}
+  for bucket = from, to do names[#names + 1] = stem .. bucket end
+  local values, total = redis.call('MGET', unpack(names)), 0
+  for i = 1, #names do
+    local v = tonumber(values[i]) or 0
+    values[i] = v; total = total + v
+  end
+  return total, values
+end
+
 local k, a, done = 1, 3, 0
 local refused, out, taken, peeked_over, busy, counted = {}, {}, nil, false, false, 0
 while a <= #ARGV do
@@ -38,38 +61,68 @@ while a <= #ARGV do
   elseif kind == 'free' then
     redis.call('DEL', KEYS[k]); k = k + 1
   else
-    local windows, lasts, over = tonumber(ARGV[a]), {}, false
+    local windows, over = tonumber(ARGV[a]), false
     a = a + 1
-    local counts = {}
+    local ws = {}
     for w = 1, windows do
       local stem, first, current = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
-      local limit, ttl = tonumber(ARGV[a + 3]), ARGV[a + 4]
-      a = a + 5
-      local names = {}
-      for bucket = first, current do table.insert(names, stem .. bucket) end
-      local last = names[#names]
-      if kind ~= 'peek' and redis.call('INCR', last) == 1 then redis.call('EXPIRE', last, ttl) end
-      local values = redis.call('MGET', unpack(names))
-      local total = 0
-      for i = 1, #names do
-        local v = 0
-        if values[i] then v = tonumber(values[i]) end
-        values[i] = v; total = total + v
+      local win = {stem = stem, first = first, current = current, limit = tonumber(ARGV[a + 3]),
+                   ttl = ARGV[a + 4], bucket_ttl = ARGV[a + 5], skey = stem .. 's', changed = false}
+      a = a + 6
+      local lo, total, born
+      local state = redis.call('GET', win.skey)
+      if state then
+        local l, t, b = string.match(state, '^(%-?%d+),(%-?%d+),(%-?%d+)$')
+        lo, total, born = tonumber(l), tonumber(t), tonumber(b)
       end
-      if (kind == 'count' and total > limit) or (kind == 'peek' and total >= limit) then over = true end
-      counts[w] = values; lasts[w] = last
+      local length, view = current - first + 1, 0
+      if not lo then
+        -- No total: nothing was counted for a whole window (the total outlives every bucket it holds
+        -- by AHEAD buckets, and Redis evicts nothing: docs/deploy.md). A number never looked up
+        -- costs one read a window and writes nothing.
+        total, lo, born = 0, first, current
+      elseif lo - first >= length or first - lo >= length or current - born >= length then
+        -- Afresh, with the buckets a node whose clock runs a little ahead may have counted already.
+        total = sum(stem, first, current + AHEAD); lo = first; born = current; win.changed = true
+      elseif first > lo then
+        total = total - sum(stem, lo, first - 1); lo = first; win.changed = true
+      end
+      -- A node whose clock runs behind also counts the buckets before lo, without moving lo back.
+      view = total + sum(stem, first, lo - 1)
+      if kind ~= 'peek' then
+        local last = stem .. current
+        if redis.call('INCR', last) == 1 then redis.call('EXPIRE', last, win.bucket_ttl) end
+        view = view + 1
+        if current >= lo then total = total + 1; win.changed = true end
+      end
+      win.lo, win.born, win.state_total, win.total = lo, born, total, view
+      if (kind == 'count' and view > win.limit) or (kind == 'peek' and view >= win.limit) then over = true end
+      ws[w] = win
     end
     if over and kind == 'count' then
       for w = 1, windows do
-        redis.call('DECR', lasts[w])
-        counts[w][#counts[w]] = counts[w][#counts[w]] - 1
+        redis.call('DECR', ws[w].stem .. ws[w].current)
+        ws[w].total = ws[w].total - 1
+        if ws[w].current >= ws[w].lo then ws[w].state_total = ws[w].state_total - 1 end
       end
     end
-    -- The counts are read by the caller only to say how long to wait or how many tries are left.
-    if over or kind == 'spend' then
-      for w = 1, windows do counts[w] = table.concat(counts[w], ',') end
-      out[done] = table.concat(counts, ';')
+    local texts = {}
+    for w = 1, windows do
+      local win = ws[w]
+      if win.changed then
+        redis.call('SET', win.skey, win.lo .. ',' .. win.state_total .. ',' .. win.born, 'EX', win.ttl)
+      end
+      -- The buckets are read by the caller only to say how long to wait or how many tries are left.
+      if kind == 'spend' or (over and win.total >= win.limit) then
+        local counted_here, values = sum(win.stem, win.first, win.current)
+        -- What a node ahead counted already goes in the current bucket: the caller's total is the view.
+        values[#values] = values[#values] + math.max(0, win.total - counted_here)
+        texts[w] = table.concat(values, ',')
+      else
+        texts[w] = '=' .. win.total
+      end
     end
+    if over or kind == 'spend' then out[done] = table.concat(texts, ';') end
     if over then
       table.insert(refused, done - 1)
       if kind == 'count' then break end
@@ -84,7 +137,7 @@ if #refused > 0 and not busy and ARGV[1] ~= '' then
   counted = 1
 end
 return {done, table.concat(refused, ','), counted, unpack(out)}
-"""
+""".replace("{AHEAD}", str(AHEAD_BUCKETS))
 _SHA = hashlib.sha1(SCRIPT.encode()).hexdigest()  # noqa: S324 (Redis names scripts by their SHA-1)
 
 
@@ -113,7 +166,9 @@ def run(
             stem = last.removesuffix(str(current))
             if stem == last:
                 raise ValueError("the cache's key function does not end with the key")
-            args.extend((stem, first, current, window.rate.count, window.rate.period + window.rate.bucket_seconds))
+            # The total outlives its window and the buckets a node ahead counted; the buckets outlive it.
+            lifetime = window.rate.period + (1 + AHEAD_BUCKETS) * window.rate.bucket_seconds
+            args.extend((stem, first, current, window.rate.count, lifetime, 2 * lifetime + window.rate.bucket_seconds))
     client = store._cache.get_client(write=True)
     try:
         answer = client.evalsha(_SHA, len(keys), *keys, *args)
@@ -123,5 +178,8 @@ def run(
     for windows, output in zip(plan, outputs, strict=False):
         if windows and output:
             for window, counts in zip(windows, output.decode().split(";"), strict=True):
-                window.counts = [int(count) for count in counts.split(",")]
+                if counts.startswith("="):  # below its limit: only the total, held in the current bucket
+                    window.counts = [0] * (len(window.counts) - 1) + [int(counts[1:])]
+                else:
+                    window.counts = [int(count) for count in counts.split(",")]
     return int(done), {int(index) for index in refused.decode().split(",") if index}, bool(counted)
