@@ -298,6 +298,8 @@ def main() -> None:
             (PAGE, ("/lookup/", _lua("POST", 200, form_bodies, form_headers))),
             ("`GET /`", ("/", _lua("GET", 200, [""], {}))),
             ("`GET /check/`", ("/check/", _lua("GET", 200, [""], {}))),
+            ("`GET /check/qr/`", ("/check/qr/", _lua("GET", 200, [""], {}))),
+            ("`GET /report/`", ("/report/", _lua("GET", 200, [""], {}))),
         ]
         for round_number in range(1, ROUNDS + 1):
             print(f"round {round_number} of {ROUNDS}: {TRIVIAL}", flush=True)

@@ -104,7 +104,7 @@ def check_qr(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 def _check_qr(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return render(request, "safety/qr.html", {"form": QrForm()})
+        return page_render_shared(request, "safety/qr.html", lambda: {"form": QrForm()}, stamp=page_shared_stamp())
     if refused := _refused_by_limits(request, limits.QR_RULES):
         return refused
     if upload_refused(request):
@@ -146,7 +146,9 @@ def report(request: HttpRequest) -> HttpResponse:
 @language_switch
 def _report(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return render(request, "safety/report.html", {"form": ReportForm()})
+        return page_render_shared(
+            request, "safety/report.html", lambda: {"form": ReportForm()}, stamp=page_shared_stamp()
+        )
     if switched_on_form(request):
         return render(
             request, "safety/report.html", {"form": ReportForm(initial=typed_initial(ReportForm, request.POST))}

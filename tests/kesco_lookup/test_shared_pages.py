@@ -51,16 +51,30 @@ def test_each_visitor_gets_a_token_of_their_own_that_the_lookup_accepts():
     assert stranger.post("/lookup/", body).status_code == 403
 
 
-def test_the_form_pages_run_no_query_once_rendered(client, django_assert_num_queries):
+@pytest.mark.parametrize("address", ["/", "/check/", "/check/qr/", "/report/", "/en/report/"])
+def test_the_form_pages_run_no_query_once_rendered(client, django_assert_num_queries, address):
     a_rule("KESCO never asks for your OTP")
     a_genuine_message("Your monthly bill")
-    first_home, first_check = client.get("/"), client.get("/check/")
+    first = client.get(address)
     with django_assert_num_queries(0):
-        home, check = client.get("/"), client.get("/check/")
-    assert TOKEN.sub("", home.content.decode()) == TOKEN.sub("", first_home.content.decode())
-    assert TOKEN.sub("", check.content.decode()) == TOKEN.sub("", first_check.content.decode())
-    assert "KESCO never asks for your OTP" in home.content.decode()
-    assert "Your monthly bill" in check.content.decode()
+        again = client.get(address)
+    assert again.status_code == first.status_code == 200
+    assert first.templates and not again.templates  # kept: no template rendered the second time
+    assert TOKEN.sub("", again.content.decode()) == TOKEN.sub("", first.content.decode())
+    assert "KESCO never asks for your OTP" in again.content.decode()
+    if address == "/check/":
+        assert "Your monthly bill" in again.content.decode()
+
+
+@pytest.mark.parametrize("address", ["/check/qr/", "/report/"])
+def test_the_upload_forms_accept_the_token_their_kept_page_gave_each_visitor(address):
+    visitors = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    tokens = [TOKEN.search(visitor.get(address).content.decode()).group(1) for visitor in visitors]
+    assert tokens[0] != tokens[1]
+    for visitor, token in zip(visitors, tokens, strict=True):
+        # An empty form: refused by the form (200, with its messages), not by the CSRF check (403).
+        assert visitor.post(address, {"csrfmiddlewaretoken": token}).status_code == 200
+    assert Client(enforce_csrf_checks=True).post(address, {}).status_code == 403
 
 
 def test_each_language_has_its_own_page(client):
