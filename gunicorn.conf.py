@@ -11,6 +11,8 @@ import os
 
 from gunicorn.glogging import Logger
 
+from kesco_lookup.logs import LOOKUP_OUTCOME_KEY
+
 _CPUS = os.cpu_count() or 1
 
 bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
@@ -46,8 +48,8 @@ _PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 class AccessLogWithoutPersonalData(Logger):
-    """One line a request: method, path, status, duration and request id. Never the query string,
-    the body, the referrer or the user agent, and no line for a probe that succeeded."""
+    """One line a request: method, path, status, duration, request id and a lookup's outcome. Never the
+    query string, the body, the referrer or the user agent, and no line for a probe that succeeded."""
 
     def access(self, resp, req, environ, request_time) -> None:  # type: ignore[no-untyped-def]
         if not self.access_log_enabled:
@@ -63,8 +65,13 @@ class AccessLogWithoutPersonalData(Logger):
             "duration_ms": round(request_time.total_seconds() * 1000, 1),
             "request_id": headers.get("x-request-id", "-"),
         }
+        outcome = environ.get(LOOKUP_OUTCOME_KEY)
+        if outcome is not None:
+            line["outcome"] = outcome
         if os.environ.get("LOG_FORMAT") == "json":
             self.access_log.info(json.dumps({"logger": "gunicorn.access", **line}))
+        elif outcome is not None:
+            self.access_log.info("%(method)s %(path)r %(status)s %(duration_ms)sms [%(request_id)s] %(outcome)s", line)
         else:
             self.access_log.info("%(method)s %(path)r %(status)s %(duration_ms)sms [%(request_id)s]", line)
 

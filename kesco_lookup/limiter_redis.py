@@ -1,8 +1,9 @@
 """The limiter's steps on Redis in one round trip: a Lua script, run atomically by the server.
 
-Same keys and values as the cache API writes (Django's RedisCache stores an int as its digits), so the
-counts are the very ones kesco_lookup/limits.py reads and writes on any other cache. Why one script:
-README, 'Speed'.
+The buckets are the same keys and values as the cache API writes (Django's RedisCache stores an int as
+its digits), so the counts are the very ones kesco_lookup/limits.py reads and writes on any other
+cache; here a running total is kept beside each window's buckets as well. Why one script and why the
+totals: README, 'Speed'.
 """
 
 from __future__ import annotations

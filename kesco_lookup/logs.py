@@ -13,6 +13,10 @@ import logging
 import traceback
 from datetime import UTC, datetime
 
+# A lookup's outcome (found, no_match, already_new), put in the request's WSGI environ by the view for
+# the access-log line to carry (gunicorn.conf.py): a value of the request, never a number or a name.
+LOOKUP_OUTCOME_KEY = "kesco.lookup_outcome"
+
 _CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
 _CONTEXT = "\nDuring handling of the above exception, another exception occurred:\n\n"
 

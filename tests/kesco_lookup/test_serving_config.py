@@ -19,6 +19,8 @@ from django.conf import settings
 from gunicorn.config import Config
 
 from kesco_lookup.celery import app as celery_app
+from kesco_lookup.logs import LOOKUP_OUTCOME_KEY
+from tests.helpers import ramesh
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -40,9 +42,10 @@ def _access_log(monkeypatch: pytest.MonkeyPatch, log_format: str) -> tuple[objec
     return logger, written
 
 
-def _served(logger: object, path: str, status: int, *, query: str = "") -> None:
+def _served(logger: object, path: str, status: int, *, query: str = "", **extra: str) -> None:
     response = SimpleNamespace(status_code=status, headers=[("X-Request-ID", "abc123"), ("Set-Cookie", "s=1")])
     environ = {
+        **extra,
         "REQUEST_METHOD": "POST",
         "PATH_INFO": path,
         "QUERY_STRING": query,
@@ -87,6 +90,29 @@ def test_the_access_log_is_json_with_log_format_json(monkeypatch) -> None:
         "duration_ms": 12.3,
         "request_id": "abc123",
     }
+
+
+@pytest.mark.parametrize("log_format", ["plain", "json"])
+def test_a_lookups_access_line_carries_its_outcome_and_nothing_it_was_about(monkeypatch, log_format) -> None:
+    logger, written = _access_log(monkeypatch, log_format)
+    _served(logger, "/lookup/", 200, **{LOOKUP_OUTCOME_KEY: "no_match"})
+    line = written.getvalue()
+    if log_format == "plain":
+        assert line == "POST '/lookup/' 200 12.3ms [abc123] no_match\n"
+    else:
+        assert json.loads(line)["outcome"] == "no_match"
+
+
+@pytest.mark.django_db
+def test_the_lookup_hands_its_outcome_to_the_access_log_and_a_refused_form_none(client) -> None:
+    ramesh()
+    found = client.post("/lookup/", {"old_account_number": "12345678", "mobile_last4": "4321"})
+    miss = {"old_account_number": "12345679", "mobile_last4": "4321"}
+    missed = client.post("/api/v1/lookup", miss, "application/json")
+    mistyped = client.post("/lookup/", {"old_account_number": "1234", "mobile_last4": "4321"})
+    assert found.wsgi_request.META[LOOKUP_OUTCOME_KEY] == "found"
+    assert missed.wsgi_request.META[LOOKUP_OUTCOME_KEY] == "no_match"
+    assert LOOKUP_OUTCOME_KEY not in mistyped.wsgi_request.META
 
 
 def test_workers_and_threads_follow_the_cpu_count_unless_set(monkeypatch) -> None:
