@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache as memoise
+from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import caches
@@ -142,24 +143,20 @@ class _Rate:
     count: int
     period: int
 
-    @property
+    @cached_property
     def bucket_seconds(self) -> int:
         return max(1, self.period // BUCKETS_PER_WINDOW)
 
-    @property
+    @cached_property
     def buckets(self) -> int:
         # The whole buckets of a period, plus the one the window's start falls into.
         return math.ceil(self.period / self.bucket_seconds) + 1
 
 
-def _rate(rule: str) -> _Rate:
-    count, _slash, period = settings.RATE_LIMITS[rule].partition("/")
-    multiplier = period[:-1] or "1"
-    return _Rate(int(count), int(multiplier) * _PERIODS[period[-1]])
-
-
-def _limits_cache():  # type: ignore[no-untyped-def]
-    return caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+@memoise  # a handful of rates, read several times a lookup
+def _rate_of(text: str) -> _Rate:
+    count, _slash, period = text.partition("/")  # "5/h", "100/d", "3/2m"
+    return _Rate(int(count), int(period[:-1] or "1") * _PERIODS[period[-1]])
 
 
 Key = str | Callable[[HttpRequest], str]
@@ -202,7 +199,7 @@ def _windows(request: HttpRequest, rules: tuple[str, ...], key: Key, now: float)
     value = address_key(request) if key == "ip" else key(request) if callable(key) else key
     windows = []
     for rule in rules:
-        rate = _rate(rule)
+        rate = _rate_of(settings.RATE_LIMITS[rule])
         current = int(now // rate.bucket_seconds)
         first = current - rate.buckets + 1
         # Keyed with the secret: the cache holds neither addresses nor numbers, nor plain hashes of them.
@@ -321,7 +318,7 @@ def limits_run(request: HttpRequest, steps: list[Step], *, refusal_counter: tupl
         return run
     now = _now()
     plan = [_windows(request, step.rules, step.key, now) if isinstance(step, Rules) else [] for step in steps]
-    store = _limits_cache()
+    store = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
     try:
         if isinstance(store, RedisCache):
             reached = Reached(*limiter_redis.run(store, steps, plan, refusal_counter))
