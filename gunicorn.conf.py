@@ -11,8 +11,6 @@ import os
 
 from gunicorn.glogging import Logger
 
-from kesco_lookup.logs import LOOKUP_OUTCOME_KEY
-
 _CPUS = os.cpu_count() or 1
 
 bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
@@ -45,6 +43,9 @@ errorlog = "-"
 
 # The probes and Prometheus's scrape come every few seconds: a line each would drown the log.
 _PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
+# kesco_lookup.logs.LOOKUP_OUTCOME_KEY, spelled out: the config loads before the project (the access
+# log's tests use the project's constant, so the two cannot drift apart unnoticed).
+LOOKUP_OUTCOME_KEY = "kesco.lookup_outcome"
 
 
 class AccessLogWithoutPersonalData(Logger):
