@@ -116,3 +116,23 @@ def tasks_in_process() -> Iterator[None]:
 def media_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Uploaded files go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+class LimiterClock:
+    """The limiter's clock, moved by the test."""
+
+    def __init__(self, start: float) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> LimiterClock:
+    """The limiter's clock at a fixed start, for the tests of sliding windows to move."""
+    import kesco_lookup.limits
+
+    clock = LimiterClock(1_800_000_000.0)
+    monkeypatch.setattr(kesco_lookup.limits, "_now", clock)
+    return clock

@@ -28,23 +28,6 @@ def _forget_trusted_proxies():
     _trusted_networks.cache_clear()
 
 
-class Clock:
-    """The limiter's clock, moved by the test."""
-
-    def __init__(self, start: float) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    clock = Clock(1_800_000_000.0)
-    monkeypatch.setattr(limits, "_now", clock)
-    return clock
-
-
 def page(client, old="87654321", mobile="1111", **extra):
     return client.post("/lookup/", {"old_account_number": old, "mobile_last4": mobile}, **extra)
 

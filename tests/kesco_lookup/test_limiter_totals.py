@@ -21,21 +21,6 @@ HOUR = 3600
 RULES = ("test_minute", "test_hour", "test_day")
 
 
-class Clock:
-    def __init__(self, start: float) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    clock = Clock(1_800_000_000.0)
-    monkeypatch.setattr(limits, "_now", clock)
-    return clock
-
-
 @pytest.fixture
 def redis_store(settings):
     if not isinstance(caches["default"], RedisCache):
@@ -44,7 +29,7 @@ def redis_store(settings):
     return caches["default"]
 
 
-def _decisions(clock: Clock, seed: int) -> list[tuple]:
+def _decisions(clock, seed: int) -> list[tuple]:
     """A random afternoon of counts, peeks and spends from two addresses: what each step answered."""
     rng = random.Random(seed)
     requests = [RequestFactory().get("/", REMOTE_ADDR=f"192.0.2.{n}") for n in (1, 2)]
@@ -73,7 +58,7 @@ def test_it_decides_and_waits_exactly_as_the_disk_cache_that_sums_every_bucket(r
     assert any(limited is None for mode, limited, _standing in on_redis if mode == COUNT)
 
 
-def _view(clock: Clock, offset: float, request, rule: str) -> tuple[int, int]:
+def _view(clock, offset: float, request, rule: str) -> tuple[int, int]:
     """Spend one under `rule` on a node whose clock is `offset` seconds off: the limiter's total then,
     and the buckets' own sum from the window's start on (other nodes may have counted ahead of it)."""
     clock.now += offset
