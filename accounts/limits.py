@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import caches
 from django.http import HttpRequest
 
 from accounts.usage import refusals_counter
@@ -32,6 +31,7 @@ from kesco_lookup.limits import (
     address_key,
     keyed_digest,
     limits_run,
+    limits_store,
 )
 
 logger = logging.getLogger(__name__)
@@ -141,6 +141,6 @@ def lookup_account_turn(request: HttpRequest, account_number: str) -> Iterator[T
     finally:
         if turn.held:
             try:
-                caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")].delete(turn.key)
+                limits_store().delete(turn.key)
             except Exception as error:  # it expires by itself
                 logger.warning("lookup turn not released: %s", type(error).__name__)

@@ -18,12 +18,11 @@ import logging
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
 
-from kesco_lookup.limits import keyed_digest
+from kesco_lookup.limits import keyed_digest, limits_store
 from kesco_lookup.metrics import lookup_outcome_record
 
 logger = logging.getLogger(__name__)
@@ -84,6 +83,12 @@ def _address_hash(address: str, day: datetime.date) -> str:
     return keyed_digest("accounts.usage.address", f"{day.isoformat()}|{address}")[:32]
 
 
+def _counter_name(day: datetime.date, outcome: Counted) -> str:
+    """The cache key (before the cache's prefix) of a day's count of an outcome: the tally's, and the
+    limiter's when it counts a refusal itself (refusals_counter)."""
+    return f"usage:{day.isoformat()}:{outcome.value}"
+
+
 def _number_digest(number: str) -> str:
     return keyed_digest("accounts.usage.number", number)[:32]
 
@@ -98,8 +103,11 @@ class _RedisTally:
     def _key(self, name: str) -> str:
         return self.backend.make_key(f"usage:{name}")
 
+    def _counter(self, day: datetime.date, outcome: Counted) -> str:
+        return self.backend.make_key(_counter_name(day, outcome))
+
     def count(self, outcome: Counted, day: datetime.date, miss: Miss | None, release: str | None = None) -> None:
-        counter = self._key(f"{day.isoformat()}:{outcome.value}")
+        counter = self._counter(day, outcome)
         pipe = self._client().pipeline(transaction=False)
         if release is not None:
             pipe.delete(self.backend.make_key(release))
@@ -119,11 +127,11 @@ class _RedisTally:
         pipe.execute()
 
     def peek(self, day: datetime.date) -> dict[Counted, int]:
-        values = self._client().mget([self._key(f"{day.isoformat()}:{outcome.value}") for outcome in Counted])
+        values = self._client().mget([self._counter(day, outcome) for outcome in Counted])
         return {outcome: int(value or 0) for outcome, value in zip(Counted, values, strict=True)}
 
     def claim_counts(self, day: datetime.date) -> dict[Counted, int]:
-        keys = [self._key(f"{day.isoformat()}:{outcome.value}") for outcome in Counted]
+        keys = [self._counter(day, outcome) for outcome in Counted]
         pipe = self._client().pipeline(transaction=True)  # MULTI: read and delete as one step
         for key in keys:
             pipe.get(key)
@@ -135,7 +143,7 @@ class _RedisTally:
         pipe = self._client().pipeline(transaction=False)
         for outcome, value in counts.items():
             if value:
-                key = self._key(f"{day.isoformat()}:{outcome.value}")
+                key = self._counter(day, outcome)
                 pipe.incrby(key, value)
                 pipe.expire(key, KEEP_SECONDS)
         pipe.execute()
@@ -273,12 +281,11 @@ def refusals_counter() -> tuple[str, int] | None:
     """Today's counter of refused lookups and its lifetime, for the limiter to count a refusal in its
     own round trip (kesco_lookup/limits.py), when it counts in the same Redis; else None. Never raises."""
     try:
-        limits_cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
-        if not isinstance(tally(), _RedisTally) or limits_cache is not caches["default"]:
+        if not isinstance(tally(), _RedisTally) or limits_store() is not caches["default"]:
             return None
     except Exception:  # the count is then made (or lost) the usual way, as lookup_counted says
         return None
-    return f"usage:{_today().isoformat()}:{Counted.LIMITED.value}", KEEP_SECONDS
+    return _counter_name(_today(), Counted.LIMITED), KEEP_SECONDS
 
 
 def lookup_counted(

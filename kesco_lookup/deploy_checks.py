@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core import checks
-from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+
+from kesco_lookup.limits import limits_store
 
 KEEPS_EVERY_KEY = "noeviction"
 
 
 def redis_keeps_every_key(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    store = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+    store = limits_store()
     if not isinstance(store, RedisCache):
         return []
     try:

@@ -159,6 +159,11 @@ def _rate_of(text: str) -> _Rate:
     return _Rate(int(count), int(period[:-1] or "1") * _PERIODS[period[-1]])
 
 
+def limits_store():  # type: ignore[no-untyped-def]
+    """The cache the limits count in (RATELIMIT_USE_CACHE): Redis in production, diskcache in development."""
+    return caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+
+
 Key = str | Callable[[HttpRequest], str]
 
 
@@ -254,15 +259,11 @@ COUNT, PEEK, SPEND = "count", "peek", "spend"
 
 @dataclass(frozen=True)
 class Rules:
-    """A step of a run: named rules counted, the way `mode` says, under one key ("ip": the address)."""
+    """A step of a run: named rules counted, the way `kind` says, under one key ("ip": the address)."""
 
     rules: tuple[str, ...]
     key: Key
-    mode: str = COUNT
-
-    @property
-    def kind(self) -> str:
-        return self.mode
+    kind: str = COUNT
 
 
 @dataclass(frozen=True)
@@ -318,7 +319,7 @@ def limits_run(request: HttpRequest, steps: list[Step], *, refusal_counter: tupl
         return run
     now = _now()
     plan = [_windows(request, step.rules, step.key, now) if isinstance(step, Rules) else [] for step in steps]
-    store = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+    store = limits_store()
     try:
         if isinstance(store, RedisCache):
             reached = Reached(*limiter_redis.run(store, steps, plan, refusal_counter))
@@ -332,7 +333,7 @@ def limits_run(request: HttpRequest, steps: list[Step], *, refusal_counter: tupl
         step, windows = steps[index], plan[index]
         if isinstance(step, Take):
             run.busy = index in reached.refused
-        elif isinstance(step, Rules) and step.mode == SPEND:
+        elif isinstance(step, Rules) and step.kind == SPEND:
             run.standings[index] = _standing(windows, now)
         elif index in reached.refused:
             # A refused COUNT was taken back: the rules over are those at their limit, as for a PEEK.
@@ -350,7 +351,7 @@ def _run_in_cache(store, steps: list[Step], plan: list[list[_Window]]) -> Reache
     """limits_run's steps through Django's cache API, for any cache but Redis (the disk cache)."""
     reached, taken, peeked_over = Reached(), None, False
     for index, (step, windows) in enumerate(zip(steps, plan, strict=True)):
-        if peeked_over and not (isinstance(step, Rules) and step.mode == PEEK):
+        if peeked_over and not (isinstance(step, Rules) and step.kind == PEEK):
             break
         reached.steps_done = index + 1
         if isinstance(step, Take):
@@ -361,17 +362,17 @@ def _run_in_cache(store, steps: list[Step], plan: list[list[_Window]]) -> Reache
         elif isinstance(step, Free):
             store.delete(step.key)
         else:
-            if step.mode != PEEK:
+            if step.kind != PEEK:
                 for window in windows:
                     _count(store, window, 1)
             _read(store, windows)
-            if step.mode == COUNT and any(w.total > w.rate.count for w in windows):
+            if step.kind == COUNT and any(w.total > w.rate.count for w in windows):
                 for window in windows:
                     store.decr(window.keys[-1])
                     window.counts[-1] -= 1
                 reached.refused.add(index)
                 break
-            if step.mode == PEEK and any(w.total >= w.rate.count for w in windows):
+            if step.kind == PEEK and any(w.total >= w.rate.count for w in windows):
                 reached.refused.add(index)
                 peeked_over = True
     if reached.refused and taken:
@@ -387,11 +388,3 @@ def rules_check(
     A counted request that is over a limit is not kept: refused requests spend nothing.
     """
     return limits_run(request, [Rules(rules, key, COUNT if increment else PEEK)]).limited
-
-
-def rules_spend(request: HttpRequest, rules: tuple[str, ...], key: Key) -> Standing | None:
-    """Count one event under named rules whatever the count (a fact, such as a failed lookup).
-
-    Returns where the key then stands (None with limits switched off).
-    """
-    return limits_run(request, [Rules(rules, key, SPEND)]).standings[0]

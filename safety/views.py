@@ -53,9 +53,12 @@ def _refused_by_limits(request: HttpRequest, rules: tuple[str, ...], *, count: b
     return rate_limited(request, limited) if limited else None
 
 
+def _check_context(form: CheckForm) -> dict[str, object]:
+    return {"form": form, "genuine_messages": page_genuine_messages_list()}
+
+
 def _check_page(request: HttpRequest, form: CheckForm, status: int = 200) -> HttpResponse:
-    context = {"form": form, "genuine_messages": page_genuine_messages_list()}
-    return render(request, "safety/check.html", context, status=status)
+    return render(request, "safety/check.html", _check_context(form), status=status)
 
 
 @sensitive_post_parameters()  # a pasted message or a report can hold a consumer's numbers
@@ -68,7 +71,7 @@ def check(request: HttpRequest) -> HttpResponse:
         return page_render_shared(
             request,
             "safety/check.html",
-            lambda: {"form": CheckForm(), "genuine_messages": page_genuine_messages_list()},
+            lambda: _check_context(CheckForm()),
             stamp=page_shared_stamp(),
         )
     if switched_on_form(request):
