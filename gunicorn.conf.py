@@ -80,6 +80,14 @@ class AccessLogWithoutPersonalData(Logger):
 logger_class = AccessLogWithoutPersonalData
 
 
+def when_ready(server) -> None:  # type: ignore[no-untyped-def]
+    """The master, with the application loaded (preload_app) and before the first fork: what every
+    worker would do on its first request is done here once (kesco_lookup/warm.py)."""
+    from kesco_lookup.warm import process_warm
+
+    server.log.info("warmed before forking: %d templates", process_warm())
+
+
 def child_exit(server, worker) -> None:  # type: ignore[no-untyped-def]
     """With PROMETHEUS_MULTIPROC_DIR, a worker that exits (recycled, killed) stops being a live process
     for /metrics: prometheus-client's multiprocess mode asks for this hook (docs/deploy.md)."""

@@ -150,6 +150,7 @@ def test_make_serve_runs_the_production_stack_until_ctrl_c(tmp_path) -> None:
     # honcho ran all three, under KESCO_ENV=production (make's, over the caller's development).
     for started in ("web.1", "worker.1", "beat.1", "celery@", "beat: Starting"):
         assert started in written, started
+    assert "warmed before forking: " in written  # gunicorn.conf.py's when_ready (kesco_lookup/warm.py)
     assert "POST '/api/v1/lookup' 200" in written
     assert "GET '/' 200" in written
     assert "readyz" not in written  # the probes that succeeded are not logged
