@@ -50,7 +50,10 @@ def _account_digest(account_number: str) -> str:
 # One lookup of a given number at a time (the "turn"). Why: README, 'Rate limits'.
 # A lookup takes milliseconds: a request still waiting after this long is refused like any limit.
 _TURN_WAIT_SECONDS = 3.0
-_TURN_POLL_SECONDS = 0.02
+# A turn is held for a millisecond or two: the first look again comes that soon (a double tap's second
+# request), then each twice as late, up to the longest pause, so a long wait asks Redis little.
+_TURN_POLL_FIRST_SECONDS = 0.001
+_TURN_POLL_LONGEST_SECONDS = 0.02
 # Frees the turn if its holder dies; a lookup never takes this long.
 _TURN_EXPIRES_SECONDS = 10
 _TURN_REFUSED = Limited(retry_after_seconds=60)
@@ -127,12 +130,14 @@ def lookup_account_turn(request: HttpRequest, account_number: str) -> Iterator[T
     counter = refusals_counter()
     run = limits_run(request, [Rules(_IP_RULES, "ip", COUNT), take, *peeks], refusal_counter=counter)
     deadline = time.monotonic() + _TURN_WAIT_SECONDS
+    pause = _TURN_POLL_FIRST_SECONDS
     while run.busy:  # another lookup of this number is running: wait for its end (the address is counted)
         if time.monotonic() >= deadline:
             turn.limited = _TURN_REFUSED
             yield turn
             return
-        time.sleep(_TURN_POLL_SECONDS)
+        time.sleep(pause)
+        pause = min(2 * pause, _TURN_POLL_LONGEST_SECONDS)
         run = limits_run(request, [take, *peeks], refusal_counter=counter)
     turn.limited, turn.held, turn.counted = run.limited, run.limited is None, run.counted
     turn.releasable_by_count = counter is not None

@@ -280,6 +280,30 @@ def test_a_lookup_of_a_number_whose_turn_never_comes_is_refused_without_looking(
     assert looked == ["44443334"]
 
 
+def test_a_lookup_waiting_for_its_turn_looks_again_soon_then_less_and_less_often(monkeypatch):
+    import time
+
+    from accounts import limits
+
+    pauses: list[float] = []
+    real_sleep = time.sleep
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(limits.time, "sleep", sleep)
+    monkeypatch.setattr(limits, "_TURN_WAIT_SECONDS", 0.2)
+    caches["default"].add(f"lookup:turn:{limits._account_digest('44443333')}", 1, 10)
+
+    assert page(Client(), old="44443333", mobile="1234").status_code == 429
+
+    # A double tap's second request is let in a millisecond or so after the first lets go; a turn that
+    # never comes is asked about at most every 20 ms.
+    assert pauses[:6] == [0.001, 0.002, 0.004, 0.008, 0.016, 0.02]
+    assert max(pauses) == 0.02 and len(pauses) < 20
+
+
 def _stored_failures(rule: str, value: str) -> int:
     """The failures counted under a rule for a key value, read the way the limiter reads them."""
     from django.test import RequestFactory
