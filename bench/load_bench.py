@@ -43,6 +43,7 @@ DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://root@127.0.0.1:5
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 ROTATED = 5000  # distinct real numbers the lookups rotate through, so per-number limits stay quiet
 RAISED = "100000000/m"
+THREADS = 2
 
 
 def _mobile4(index: int) -> str:
@@ -176,8 +177,10 @@ def _children(pid: int) -> list[int]:
 # Each thread counts answers whose status is not the expected one; done() prints one JSON line.
 _LUA_COMMON = """
 local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) unexpected = 0; n = math.random(1, #bodies) end
+function setup(thread) table.insert(threads, thread); thread:set("id", #threads) end
+-- Each thread starts its own stretch of the numbers: wrk seeds every thread's random numbers alike, and
+-- two threads stepping through the same numbers together would wait for each other's turn on them.
+function init(args) unexpected = 0; n = (id - 1) * math.floor(#bodies / thread_count) end
 function response(status, headers, body) if status ~= expected then unexpected = unexpected + 1 end end
 function request()
   n = n % #bodies + 1
@@ -198,7 +201,7 @@ def _lua(method: str, expected: int, bodies: list[str], headers: dict[str, str])
     def quote(text: str) -> str:
         return json.dumps(text)  # a JSON string is a valid Lua string literal for this ASCII text
 
-    lines = [f"method = {quote(method)}", f"expected = {expected}"]
+    lines = [f"method = {quote(method)}", f"expected = {expected}", f"thread_count = {THREADS}"]
     lines.append("headers = {" + ", ".join(f"[{quote(k)}] = {quote(v)}" for k, v in headers.items()) + "}")
     lines.append("bodies = {" + ", ".join(quote(body) for body in bodies) + "}")
     return "\n".join(lines) + _LUA_COMMON
@@ -211,7 +214,7 @@ def run_wrk(path: str, script: str, seconds: int = SECONDS) -> dict[str, float]:
         output = subprocess.run(
             [
                 "wrk",
-                "-t2",
+                f"-t{THREADS}",
                 "-c32",
                 f"-d{seconds}s",
                 "--timeout",
@@ -348,7 +351,7 @@ def _report(results: dict[str, list[dict[str, float]]], load_before: tuple[float
     print()
     loads = f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}"
     rounds = f"{ROUNDS} rounds, each step right after the bare view"
-    print(f"{os.cpu_count()} CPUs; {loads}; wrk -t2 -c32 -d{SECONDS}s; {rounds}")
+    print(f"{os.cpu_count()} CPUs; {loads}; wrk -t{THREADS} -c32 -d{SECONDS}s; {rounds}")
     # Medians over the rounds; a share is the step's throughput over the bare view's just before it,
     # and by CPU the bare view's gunicorn CPU a request over the step's (what the share would be if
     # gunicorn alone used the cores). The range is the rounds' lowest and highest share.
