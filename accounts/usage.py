@@ -106,9 +106,18 @@ class _RedisTally:
     def _counter(self, day: datetime.date, outcome: Counted) -> str:
         return self.backend.make_key(_counter_name(day, outcome))
 
-    def count(self, outcome: Counted, day: datetime.date, miss: Miss | None, release: str | None = None) -> None:
+    def count(
+        self,
+        outcome: Counted,
+        day: datetime.date,
+        miss: Miss | None,
+        release: str | None = None,
+        read: str | None = None,
+    ) -> object:
         counter = self._counter(day, outcome)
         pipe = self._client().pipeline(transaction=False)
+        if read is not None:
+            pipe.get(self.backend.make_key(read))
         if release is not None:
             pipe.delete(self.backend.make_key(release))
         pipe.incr(counter)
@@ -124,7 +133,10 @@ class _RedisTally:
             pipe.pfadd(addresses, _address_hash(miss.address, day))
             for key in (counts, first, last, addresses):
                 pipe.expire(key, keep)
-        pipe.execute()
+        answers = pipe.execute()
+        if read is None or answers[0] is None:
+            return None
+        return self.backend._cache._serializer.loads(answers[0])  # as the cache's own get() decodes it
 
     def peek(self, day: datetime.date) -> dict[Counted, int]:
         values = self._client().mget([self._counter(day, outcome) for outcome in Counted])
@@ -199,7 +211,14 @@ class _DiskTally:
         self.backend = backend
         self.store = backend.cache("lookup-usage")
 
-    def count(self, outcome: Counted, day: datetime.date, miss: Miss | None, release: str | None = None) -> None:
+    def count(
+        self,
+        outcome: Counted,
+        day: datetime.date,
+        miss: Miss | None,
+        release: str | None = None,
+        read: str | None = None,
+    ) -> object:
         if release is not None:
             self.backend.delete(release)
         with self.store.transact():
@@ -213,6 +232,7 @@ class _DiskTally:
                     hashes.add(_address_hash(miss.address, day))
                 entries[field] = (searches + 1, first, now, hashes)
                 self.store.set(base, entries, expire=keep)
+        return None if read is None else self.backend.get(read)
 
     def peek(self, day: datetime.date) -> dict[Counted, int]:
         return {outcome: int(self.store.get(f"{day.isoformat()}:{outcome.value}", default=0)) for outcome in Counted}
@@ -296,21 +316,24 @@ def lookup_counted(
     unknown: bool = False,
     stored: bool = False,
     release: str | None = None,
-) -> None:
+    read: str | None = None,
+) -> object:
     """Count one lookup's outcome for today, and a miss's number if it is unknown. Never raises.
 
     A cache that fails here only loses a count: the limits, which need the same cache, have already
     decided whether the lookup could run. `stored`: the limiter has counted it in the cache already
     (refusals_counter), only this process's metrics are left. `release`: a key of the default cache
     to delete in the same round trip (a lookup's turn, accounts/limits.py); if the count fails, the
-    key expires by itself.
+    key expires by itself. `read`: a key of the default cache to read in the same round trip (the
+    registry's stamp, for the answer page); its value is returned, None if missing or the count failed.
     """
     # In this process's memory (or its own file): the same work for every outcome.
     lookup_outcome_record(outcome=outcome.value)
     if stored:
-        return
+        return None
     try:
         miss = Miss(account_number, address, unknown) if outcome is Counted.NO_MATCH else None
-        tally().count(outcome, _today(), miss, release)
+        return tally().count(outcome, _today(), miss, release, read)
     except Exception as error:  # connection refused, timeout, disk error
         logger.warning("lookup not counted: %s", type(error).__name__)
+        return None

@@ -30,7 +30,13 @@ from kesco_lookup.metrics import lookup_outcome_record
 from kesco_lookup.middleware import declared_length
 from kesco_lookup.pages import page_render_filled, page_render_shared
 from kesco_lookup.views import limiter_unavailable, rate_limited, refusal_unlogged, request_too_large
-from safety.selectors import page_division_offices_list, page_payment_channels_list, page_shared_stamp
+from safety.selectors import (
+    PAGE_REGISTRY_STAMP_KEY,
+    page_division_offices_list,
+    page_payment_channels_list,
+    page_registry_stamp_known,
+    page_shared_stamp,
+)
 from safety.structured_data import official_service_data
 
 logger = logging.getLogger(__name__)
@@ -42,11 +48,14 @@ _COUNTED = {
 }
 
 
-def _guarded_lookup(request: HttpRequest, numbers: dict[str, str]) -> tuple[LookupResult, Standing | None] | Limited:
+def _guarded_lookup(
+    request: HttpRequest, numbers: dict[str, str], *, for_page: bool = False
+) -> tuple[LookupResult, Standing | None] | Limited:
     """Run a lookup of valid numbers behind the limits; a miss also says how many tries are left.
 
     Only here, with valid numbers in hand, is anything spent: the address's allowance first, then
-    the number's on a miss.
+    the number's on a miss. `for_page`: the answer is a page, which needs the registry's stamp: it is
+    read with the count, in the same round trip.
     """
     account_number = numbers["old_account_number"]
     standing = None
@@ -60,13 +69,16 @@ def _guarded_lookup(request: HttpRequest, numbers: dict[str, str]) -> tuple[Look
         # One cache write for every answer (a miss also records its number if unknown, a match lets go
         # of the turn, in the same round trip): no database write, and both kinds of miss do the same
         # work (accounts/usage.py).
-        lookup_counted(
+        stamp = lookup_counted(
             outcome=_COUNTED[result.outcome],
             account_number=account_number,
             address=client_ip(request),
             unknown=unknown,
             release=turn.handed_over(),
+            read=PAGE_REGISTRY_STAMP_KEY if for_page else None,
         )
+    if for_page:
+        page_registry_stamp_known(stamp)
     # Written on the request's access-log line (gunicorn.conf.py), not a line of its own: a second
     # log record cost a lookup about a tenth of its CPU (README, 'Speed').
     request.META[LOOKUP_OUTCOME_KEY] = result.outcome.value
@@ -122,7 +134,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         form = LookupForm(request.POST)  # the same decision, with the messages where the page shows them
         return render(request, "accounts/home.html", {"form": form, "payment_channels": page_payment_channels_list()})
     try:
-        answer = _guarded_lookup(request, numbers)
+        answer = _guarded_lookup(request, numbers, for_page=True)
     except LimiterUnavailable:
         lookup_outcome_record(outcome="paused")
         return limiter_unavailable(request)

@@ -80,6 +80,13 @@ def page_stamp_forget(**kwargs: object) -> None:
     _request_stamp.value = None
 
 
+def page_registry_stamp_known(value: object) -> None:
+    """The stamp as this request read it in a round trip of its own (a lookup's count reads it with its
+    counts, accounts/usage.py): page_registry_stamp then reads nothing. A missing one is left to it."""
+    if isinstance(value, str):
+        _request_stamp.value = value
+
+
 def page_registry_stamp() -> str | None:
     """The registry's stamp, read once a request; None while the cache does not answer."""
     stamp = getattr(_request_stamp, "value", None)

@@ -456,6 +456,38 @@ def test_a_lookup_checks_every_limit_in_one_round_trip_to_redis(monkeypatch, set
 
 
 @pytest.mark.redis
+def test_a_match_on_the_page_reads_the_registrys_stamp_with_its_count(monkeypatch):
+    # The answer page needs the registry's stamp: read in the count's pipeline, not a third round trip.
+    ramesh()
+    client = caches["default"]._cache.get_client(write=True)
+    browser = Client()
+    assert page(browser, old="12345678", mobile="4321").status_code == 200  # the kept page rendered
+    from redis.client import Pipeline
+
+    sent: list[str] = []
+    pipelines: list[list[str]] = []
+    original, original_execute = client.execute_command, Pipeline.execute
+
+    def counting(*args, **kwargs):
+        sent.append(args[0])
+        return original(*args, **kwargs)
+
+    def recording(self, *args, **kwargs):
+        pipelines.append([command[0][0] for command in self.command_stack])
+        return original_execute(self, *args, **kwargs)
+
+    monkeypatch.setattr(client, "execute_command", counting)
+    monkeypatch.setattr(Pipeline, "execute", recording)
+
+    response = page(browser, old="12345678", mobile="4321")
+
+    assert response.status_code == 200 and "9912345678" in page_text(response.content.decode()).replace(" ", "")
+    assert sent == ["EVALSHA"]
+    (pipeline,) = pipelines
+    assert pipeline[0] == "GET" and "INCRBY" in pipeline
+
+
+@pytest.mark.redis
 def test_the_limiter_sends_its_script_again_to_a_redis_that_forgot_it():
     caches["default"]._cache.get_client(write=True).script_flush()
     assert api(Client(), old="12345678", mobile="4321").status_code == 404

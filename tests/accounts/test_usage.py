@@ -17,7 +17,7 @@ from accounts import usage
 from accounts.models import LookupDay, MissingNumberDay
 from accounts.services import lookup_usage_fold
 from accounts.usage import Counted, tally
-from safety.selectors import PAGE_ALERTS_KEY, PAGE_CONTACT_KEYS, PAGE_RULES_KEY
+from safety.selectors import PAGE_ALERTS_KEY, PAGE_CONTACT_KEYS, PAGE_REGISTRY_STAMP_KEY, PAGE_RULES_KEY
 from safety.services import page_copies_drop
 from tests.helpers import anita_without_mobile, make_mapping, ramesh
 
@@ -165,17 +165,18 @@ def test_both_kinds_of_miss_go_to_the_counting_store_the_same_way(client, monkey
     store_class = tally().__class__
     real_count = store_class.count
 
-    def recorded(self, outcome, day, miss, release=None):
-        calls.append((outcome, miss, release))
-        return real_count(self, outcome, day, miss, release)
+    def recorded(self, outcome, day, miss, release=None, read=None):
+        calls.append((outcome, miss, release, read))
+        return real_count(self, outcome, day, miss, release, read)
 
     monkeypatch.setattr(store_class, "count", recorded)
     lookup(client, UNKNOWN, "4321")
     lookup(client, "12345678", "9999")
-    # Neither lets go of a turn here: both misses did in their failure's script.
-    assert [(outcome, miss.number, miss.unknown, release) for outcome, miss, release in calls] == [
-        (Counted.NO_MATCH, UNKNOWN, True, None),
-        (Counted.NO_MATCH, "12345678", False, None),
+    # Neither lets go of a turn here: both misses did in their failure's script. Both read the
+    # registry's stamp for their page alike.
+    assert [(outcome, miss.number, miss.unknown, release, read) for outcome, miss, release, read in calls] == [
+        (Counted.NO_MATCH, UNKNOWN, True, None, PAGE_REGISTRY_STAMP_KEY),
+        (Counted.NO_MATCH, "12345678", False, None, PAGE_REGISTRY_STAMP_KEY),
     ]
 
 

@@ -122,6 +122,20 @@ def test_a_staff_change_shows_on_the_next_answer_page(client):
     assert "your PIN" in html and "your OTP" not in html
 
 
+def test_a_new_stamp_written_by_another_process_shows_on_the_next_answer_page(client):
+    # The answer page's stamp is read with the lookup's count (accounts/usage.py), not on its own.
+    ramesh()
+    a_rule("KESCO never asks for your OTP")
+    body = {"old_account_number": "12345678", "mobile_last4": "4321"}
+    assert "your OTP" in client.post("/lookup/", body).content.decode()
+    SafetyRule.objects.update(text_hi="KESCO never asks for your PIN", text_en="KESCO never asks for your PIN")
+    cache.delete(PAGE_RULES_KEY)
+    assert "your OTP" in client.post("/lookup/", body).content.decode()  # no new stamp: this process's copy
+    cache.set(PAGE_REGISTRY_STAMP_KEY, "written-by-another-process", None)
+    html = client.post("/lookup/", body).content.decode()
+    assert "your PIN" in html and "your OTP" not in html
+
+
 def test_the_database_down_page_leaves_no_shared_block_behind(client, rf):
     # The 503 page is drawn without the registry: its warning box must not be kept for other pages.
     from kesco_lookup.views import database_unavailable
