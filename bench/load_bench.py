@@ -4,8 +4,9 @@ Not a test (machines are noisy). It creates and fills a scratch PostgreSQL datab
 mappings by COPY), starts gunicorn with the repository's gunicorn.conf.py and production settings
 plus the bench's two ceiling views (bench/settings.py, bench/urls.py), drives each request with
 Debian's wrk on loopback (2 threads, 32 connections, 2 s untimed, then BENCH_SECONDS timed, 5 by
-default), each right after the bare view, in BENCH_ROUNDS rounds (3), and prints the medians of
-req/s, p99 and the share of the bare view's throughput, and the errors. Rate limits stay on, raised
+default; each thread steps through its own half of the numbers), each right after the bare view,
+in BENCH_ROUNDS rounds (3), and prints the medians of req/s, p99 and the share of the bare view's
+throughput, and the errors. Rate limits stay on, raised
 so they count but do not refuse; the refused-lookup flood runs on a second server start with the
 per-number limits at their defaults, so every answer after the first few is a 429.
 
