@@ -6,9 +6,9 @@ plus the bench's two ceiling views (bench/settings.py, bench/urls.py), drives ea
 Debian's wrk on loopback (2 threads, 32 connections, 2 s untimed, then BENCH_SECONDS timed, 5 by
 default; each thread steps through its own half of the numbers), each right after the bare view,
 in BENCH_ROUNDS rounds (3), and prints the medians of req/s, p99 and the share of the bare view's
-throughput, and the errors. Rate limits stay on, raised
-so they count but do not refuse; the refused-lookup flood runs on a second server start with the
-per-number limits at their defaults, so every answer after the first few is a 429.
+throughput, and the errors. Rate limits stay on, raised so they count but do not refuse; the
+refused-lookup flood runs on a second server start with the per-number limits at their defaults, so
+every answer after the first few is a 429.
 
 BENCH_DATABASE_URL names the scratch database (created if missing, its mappings replaced);
 BENCH_REDIS_URL the Redis database (keys get a per-run prefix; nothing is flushed).
@@ -28,6 +28,7 @@ import time
 import urllib.request
 from io import StringIO
 from pathlib import Path
+from statistics import median
 from urllib.parse import urlsplit, urlunsplit
 
 # The same numbers as the import bench (bench/ is on sys.path when this runs as a script).
@@ -254,12 +255,6 @@ def _paired(server: Server, bare: tuple[str, str], step: tuple[str, str]) -> dic
     return result
 
 
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
 def _csrf() -> tuple[str, str]:
     with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/", timeout=5) as answer:
         cookies = [value.split(";", 1)[0] for key, value in answer.headers.items() if key.lower() == "set-cookie"]
@@ -359,15 +354,15 @@ def _report(results: dict[str, list[dict[str, float]]], load_before: tuple[float
     print("| request | req/s | p99 | errors | share of the bare view (range) | share by CPU | server CPU a request |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for label, runs in results.items():
-        rps = _median([run["rps"] for run in runs])
-        p99 = _median([run["p99_ms"] for run in runs])
+        rps = median([run["rps"] for run in runs])
+        p99 = median([run["p99_ms"] for run in runs])
         errors = sum(int(run["errors"]) for run in runs)
-        cpu = _median([run["cpu_ms"] for run in runs])
+        cpu = median([run["cpu_ms"] for run in runs])
         share = by_cpu = "100%" if label == BARE else ""
         if "share" in runs[0]:
             shares = [100 * run["share"] for run in runs]
-            share = f"{_median(shares):.0f}% ({min(shares):.0f}-{max(shares):.0f}%)"
-            by_cpu = f"{_median([100 * run['cpu_share'] for run in runs]):.0f}%"
+            share = f"{median(shares):.0f}% ({min(shares):.0f}-{max(shares):.0f}%)"
+            by_cpu = f"{median([100 * run['cpu_share'] for run in runs]):.0f}%"
         name = f"{label} (before each step)" if label == BARE else label
         print(f"| {name} | {rps:,.0f} | {p99:.0f} ms | {errors} | {share} | {by_cpu} | {cpu:.2f} ms |")
 

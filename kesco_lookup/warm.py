@@ -12,21 +12,19 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.template import engines
+from django.template.backends.base import BaseEngine
 from django.urls import get_resolver
 from django.utils import translation
 
 
-def _project_template_names() -> list[str]:
-    """The names of the project's own templates (the templates folder and the project's apps'); not
+def _project_template_names(engine: BaseEngine) -> list[str]:
+    """The names of the project's own templates among the engine's folders (its DIRS and the apps'); not
     Django's or other packages' (the admin's dozens), which the consumer pages never use."""
     base = Path(settings.BASE_DIR).resolve()
-    folders = [Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])]
-    folders += [Path(app.path) / "templates" for app in apps.get_app_configs()]
     names = set()
-    for folder in folders:
+    for folder in map(Path, engine.template_dirs):
         folder = folder.resolve()
         # Under the project, but not its virtualenv's packages.
         if folder.is_dir() and folder.is_relative_to(base) and "site-packages" not in folder.parts:
@@ -44,12 +42,14 @@ def process_warm() -> int:
         with translation.override(code):
             resolver.reverse_dict  # noqa: B018 (imports every app's urls and builds the reverse tables)
             resolver.resolve("/")
-    names = _project_template_names()
+    compiled = 0
     for engine in engines.all():
+        names = _project_template_names(engine)
         for name in names:
             engine.get_template(name)
+        compiled += len(names)
     # Python's documentation for gc.freeze: called right before fork, it keeps the collector from
     # touching (and so copying) the parent's objects in every child.
     gc.collect()
     gc.freeze()
-    return len(names)
+    return compiled
