@@ -131,6 +131,14 @@ def test_workers_and_threads_follow_the_cpu_count_unless_set(monkeypatch) -> Non
     assert (namespace["workers"], namespace["worker_class"], namespace["bind"]) == (7, "gthread", "0.0.0.0:9000")
 
 
+def test_the_workers_heartbeat_file_is_in_memory_where_the_machine_has_dev_shm(monkeypatch) -> None:
+    # A disk-backed /tmp can block the worker's heartbeat (gunicorn's docs, worker_tmp_dir).
+    monkeypatch.setattr(os.path, "isdir", lambda path: path == "/dev/shm")
+    assert runpy.run_path(str(REPO / "gunicorn.conf.py"))["worker_tmp_dir"] == "/dev/shm"
+    monkeypatch.setattr(os.path, "isdir", lambda path: False)
+    assert runpy.run_path(str(REPO / "gunicorn.conf.py"))["worker_tmp_dir"] is None
+
+
 def test_connections_are_kept_checked_and_quick_to_give_up_and_the_replica_mirrors_the_primary_in_tests() -> None:
     script = (
         "import json; from django.conf import settings as s; import django; django.setup();"
