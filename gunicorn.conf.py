@@ -30,7 +30,8 @@ timeout = int(os.environ.get("WEB_TIMEOUT", 60))
 graceful_timeout = 20
 # Each worker proves it is alive by touching a file there, every loop: on a disk-backed /tmp that call
 # can block the worker (gunicorn's docs, 'worker_tmp_dir'). /dev/shm is memory, where Linux has it.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+_MEMORY = "/dev/shm"  # noqa: S108 (gunicorn makes its file there with mkstemp and unlinks it at once)
+worker_tmp_dir = _MEMORY if os.path.isdir(_MEMORY) else None
 # Recycled now and then, so slow growth of a process's memory never becomes an outage.
 max_requests = int(os.environ.get("WEB_MAX_REQUESTS", 5000))
 max_requests_jitter = 500
