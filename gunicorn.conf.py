@@ -1,7 +1,7 @@
 """gunicorn's settings for production (`make serve`, the Procfile): read from the repository root.
 
-Why gunicorn and why these workers: README, 'Serving' (measured on this machine). Everything can be
-changed from the environment: WEB_BIND, WEB_WORKERS, WEB_THREADS, WEB_TIMEOUT.
+Why gunicorn and why these workers: README, 'Serving' (measured on this machine). From the
+environment: WEB_BIND, WEB_WORKERS, WEB_THREADS, WEB_TIMEOUT, WEB_MAX_REQUESTS.
 """
 
 from __future__ import annotations

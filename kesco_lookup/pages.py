@@ -4,9 +4,9 @@ The form pages (GET /, /check/, /check/qr/ and /report/) differ between visitors
 token; everything else comes from the registry, which staff change a few times a year. The page is
 rendered with a placeholder for the token, kept, and served again with each visitor's own token put
 in. The stamp says what the page was rendered from (safety.selectors.page_shared_stamp): a staff
-change writes a new one, so the next page load renders afresh. The lookup's answer page is kept the same way, with
-a placeholder for each of its personal parts too, each filled in escaped (page_render_filled), the
-one mechanism both use. Why: README, 'Speed'.
+change writes a new one, so the next page load renders afresh. The lookup's answer page is kept the
+same way, with a placeholder for each of its personal parts too, each filled in escaped
+(page_render_filled), the one mechanism both use. Why: README, 'Speed'.
 """
 
 from __future__ import annotations
