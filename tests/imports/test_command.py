@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from accounts.models import AccountMapping
+from audit.models import AuditEntry
 from imports import selectors, services
 from imports.management.commands.import_mappings import _ProgressBar
 from imports.models import ImportBatch, ImportRow
@@ -167,6 +168,49 @@ def test_a_command_batch_without_user_shows_the_login_as_uploader(tmp_path: Path
     batch = ImportBatch.objects.get()
     with translation.override("en"):
         assert selectors.batch_uploader(batch=batch) == f"{getpass.getuser()} (command line)"
+
+
+def _trail() -> list[tuple[str, str, object, str, dict]]:
+    return [
+        (entry.action, entry.username, entry.user, entry.target, entry.detail)
+        for entry in AuditEntry.objects.order_by("pk")
+    ]
+
+
+def test_an_applied_import_goes_in_the_audit_trail_under_the_login(tmp_path: Path) -> None:
+    _run(str(_file(tmp_path, csv_bytes("12345678,2640000001,Ram,,"))), "--yes")
+
+    batch = ImportBatch.objects.get()
+    detail = {"via": "command line", "login": getpass.getuser()}
+    target = f"imports.ImportBatch #{batch.pk}"
+    assert _trail() == [
+        (AuditEntry.Action.IMPORT_UPLOADED, getpass.getuser(), None, target, detail),
+        (AuditEntry.Action.IMPORT_APPLIED, getpass.getuser(), None, target, detail),
+    ]
+
+
+def test_the_audit_trail_names_the_staff_account_given_by_user(tmp_path: Path) -> None:
+    operator = staff_user("operator", can_import=True)
+
+    _run(str(_file(tmp_path, csv_bytes("12345678,2640000001,Ram,,"))), "--yes", "--user", "operator")
+
+    assert [(action, username, user) for action, username, user, _target, _detail in _trail()] == [
+        (AuditEntry.Action.IMPORT_UPLOADED, "operator", operator),
+        (AuditEntry.Action.IMPORT_APPLIED, "operator", operator),
+    ]
+
+
+def test_a_dry_run_is_in_the_audit_trail_as_an_upload_only(tmp_path: Path) -> None:
+    _run(str(_file(tmp_path, csv_bytes("12345678,2640000001,Ram,,"))), "--dry-run")
+
+    assert [entry[0] for entry in _trail()] == [AuditEntry.Action.IMPORT_UPLOADED]
+
+
+def test_a_refused_file_is_in_the_audit_trail_as_an_upload_only(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="file refused"):
+        _run(str(_file(tmp_path, csv_bytes("12345678", header="old_account_number"))), "--yes")
+
+    assert [entry[0] for entry in _trail()] == [AuditEntry.Action.IMPORT_UPLOADED]
 
 
 @pytest.mark.parametrize("username", ["nobody", "clerk"])

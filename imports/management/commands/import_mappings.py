@@ -18,6 +18,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 from tqdm.contrib.logging import logging_redirect_tqdm
 
+from audit.models import AuditEntry
+from audit.services import audit_record, audit_target
 from imports import selectors, services
 from imports.models import ImportBatch
 from imports.reasons import ROW_REASONS, bilingual, file_error_message, in_english_and_hindi, joined
@@ -35,6 +37,7 @@ class Command(BaseCommand):
         "(failed: dry_run or not_confirmed), so nobody can apply its stale preview later from the "
         "admin. The batch records the operating-system login that ran the command; --user USERNAME "
         "also records a staff account, which must hold the import permission, as uploader and applier. "
+        "The upload and a confirmed apply go in the audit trail, as the admin's do. "
         "Reasons and messages are printed in English and Hindi."
     )
 
@@ -61,6 +64,7 @@ class Command(BaseCommand):
     def _import(
         self, path: Path, *, user: AbstractBaseUser | None, bar: _ProgressBar, dry_run: bool, yes: bool
     ) -> None:
+        login = _operating_system_login()
         with path.open("rb") as handle:
             batch = services.import_batch_create(
                 uploaded_file=File(handle, name=path.name),
@@ -68,8 +72,9 @@ class Command(BaseCommand):
                 user=user,
                 apply_when_valid=False,
                 queued=False,  # this process runs the pipeline itself, broker or not
-                command_user=_operating_system_login(),
+                command_user=login,
             )
+        _audited(AuditEntry.Action.IMPORT_UPLOADED, batch, user=user, login=login)
         if batch.duplicate_of_id:
             (note,) = _in_both_languages(lambda: [selectors.batch_duplicate_note(batch=batch)])
             self.stdout.write(self.style.WARNING(f"Note: {note}"))
@@ -89,6 +94,8 @@ class Command(BaseCommand):
                 "Run again with --yes to apply without asking."
             )
 
+        # Recorded when confirmed, before the apply runs, as the admin records its confirmation.
+        _audited(AuditEntry.Action.IMPORT_APPLIED, batch, user=user, login=login)
         batch = services.import_batch_apply(batch_id=batch.pk, user=user, progress=bar.update)
         bar.close()
         if batch.status != ImportBatch.Status.APPLIED:
@@ -120,6 +127,18 @@ class Command(BaseCommand):
             return False
         answer = input(f"Apply {batch.count_new} new and {batch.count_changed} changed mappings? [y/N] ")
         return answer.strip().lower() in {"y", "yes"}
+
+
+def _audited(action: AuditEntry.Action, batch: ImportBatch, *, user: AbstractBaseUser | None, login: str) -> None:
+    """The admin's import steps reach the audit trail through its LogEntries; the command writes none,
+    so it records its own: the staff account of --user if given, else the operating-system login."""
+    audit_record(
+        action=action,
+        user=user,
+        username=user.get_username() if user is not None else login,
+        target=audit_target(ImportBatch, batch.pk),
+        detail={"via": "command line", "login": login},
+    )
 
 
 def _failure(batch: ImportBatch) -> str:
